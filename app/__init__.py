@@ -1,0 +1,72 @@
+"""Chợ HTX: a bilingual marketplace for Vietnamese cooperatives."""
+
+from pathlib import Path
+
+from flask import Flask
+
+from config import BASE_DIR, Config, config_from_environment
+
+
+def create_app(config: type[Config] | dict | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        template_folder=str(BASE_DIR / "templates"),
+        static_folder=str(BASE_DIR / "static"),
+        instance_path=str(BASE_DIR / "instance"),
+    )
+    app.config.from_object(config_from_environment())
+    if isinstance(config, dict):
+        app.config.update(config)
+    elif config is not None:
+        app.config.from_object(config)
+
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    register_extensions(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_commands(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    from app import i18n
+    from app.extensions import csrf, db, login_manager, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    i18n.init_app(app)
+    from app import database, media
+
+    database.init_app(app)
+    media.init_app(app)
+
+
+def register_blueprints(app: Flask) -> None:
+    from app.accounts import bp as accounts_bp
+    from app.catalog import bp as catalog_bp
+    from app.main import bp as main_bp
+    from app.shops import bp as shops_bp
+
+    app.register_blueprint(main_bp)
+    app.register_blueprint(accounts_bp, url_prefix="/<lang_code>")
+    app.register_blueprint(shops_bp, url_prefix="/<lang_code>")
+    app.register_blueprint(catalog_bp, url_prefix="/<lang_code>")
+
+
+def register_errorhandlers(app: Flask) -> None:
+    from app.main import errors
+
+    errors.init_app(app)
+
+
+def register_commands(app: Flask) -> None:
+    from app.accounts.commands import users_cli
+    from app.catalog.commands import catalog_cli
+    from app.demo import demo_cli
+    from app.i18n import translate_cli
+    from app.shops.commands import shops_cli
+
+    for group in (users_cli, shops_cli, catalog_cli, demo_cli, translate_cli):
+        app.cli.add_command(group)

@@ -1,0 +1,72 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import IntegerField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
+
+from app.catalog.services import ProductInput
+from app.forms import OneLanguageRequired, images_field, stripped
+
+
+class ProductForm(FlaskForm):
+    sku = StringField(
+        _l("SKU"),
+        validators=[
+            DataRequired(),
+            Length(max=64),
+            Regexp(
+                r"^[A-Za-z0-9._\-]+$", message=_l("Use letters, digits, dot, dash or underscore.")
+            ),
+        ],
+        description=_l("Your own product code, unique in your shop."),
+    )
+    name_vi = StringField(
+        _l("Name (Vietnamese)"), validators=[OneLanguageRequired("name_en"), Length(max=200)]
+    )
+    name_en = StringField(_l("Name (English)"), validators=[Length(max=200)])
+    description_vi = TextAreaField(_l("Description (Vietnamese)"), validators=[Length(max=10000)])
+    description_en = TextAreaField(_l("Description (English)"), validators=[Length(max=10000)])
+    category_id = SelectField(_l("Category"), coerce=int, validators=[Optional()])
+    price_vnd = IntegerField(
+        _l("Price (đồng)"),
+        validators=[DataRequired(), NumberRange(min=1, max=10_000_000_000)],
+    )
+    stock = IntegerField(
+        _l("Stock"), validators=[Optional(), NumberRange(min=0, max=10_000_000)], default=0
+    )
+    unit = StringField(
+        _l("Unit"), validators=[Length(max=40)], description=_l("e.g. bottle 500 ml, bag 1 kg")
+    )
+    weight_g = IntegerField(
+        _l("Weight (g)"), validators=[Optional(), NumberRange(min=1, max=1_000_000)]
+    )
+    images = images_field(_l("Images (up to 8)"))
+    save_draft = SubmitField(_l("Save as draft"))
+    submit_review = SubmitField(_l("Save and publish"))
+
+    def product_input(self) -> ProductInput:
+        return ProductInput(
+            sku=stripped(self.sku),
+            name_vi=stripped(self.name_vi),
+            name_en=stripped(self.name_en),
+            description_vi=stripped(self.description_vi),
+            description_en=stripped(self.description_en),
+            category_id=self.category_id.data or None,
+            price_vnd=self.price_vnd.data,
+            stock=self.stock.data or 0,
+            unit=stripped(self.unit),
+            weight_g=self.weight_g.data,
+        )
+
+    def uploads(self) -> list[bytes]:
+        return [f.read() for f in (self.images.data or []) if f and f.filename]
+
+
+class StockForm(FlaskForm):
+    stock = IntegerField(
+        _l("Stock"),
+        validators=[
+            InputRequired(message=_l("Enter a number.")),
+            NumberRange(min=0, max=10_000_000),
+        ],
+    )
+    submit = SubmitField(_l("Update"))

@@ -1,0 +1,184 @@
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from app.catalog import bp, services
+from app.catalog.forms import ProductForm, StockForm
+from app.extensions import db
+from app.i18n import tr
+from app.media import ImageRejected
+from app.models import ProductStatus
+from app.shops.services import managed_shop
+
+
+def page_arg() -> int:
+    return max(request.args.get("page", 1, type=int) or 1, 1)
+
+
+@bp.route("/c/<slug>")
+def category_page(slug: str):
+    category = services.category_by_slug(slug) or abort(404)
+    pagination = db.paginate(
+        services.category_products_query(category), page=page_arg(), per_page=24, error_out=False
+    )
+    return render_template("catalog/category.html", category=category, pagination=pagination)
+
+
+@bp.route("/p/<slug>")
+def product_page(slug: str):
+    product = services.public_product_by_slug(slug) or abort(404)
+    return render_template("catalog/product.html", product=product)
+
+
+# --- staff ------------------------------------------------------------------------------
+
+
+def staff_product(slug: str, product_id: int):
+    shop = managed_shop(current_user, slug)
+    product = services.shop_product(current_user, shop, product_id) or abort(404)
+    return shop, product
+
+
+def product_form(**kwargs) -> ProductForm:
+    form = ProductForm(**kwargs)
+    form.category_id.choices = [(0, _("— Choose a category —"))] + [
+        (c.id, ("— " if c.parent_id else "") + tr(c, "name")) for c in services.all_categories()
+    ]
+    return form
+
+
+@bp.route("/manage/<slug>/products")
+@login_required
+def manage_products(slug: str):
+    shop = managed_shop(current_user, slug)
+    status = request.args.get("status")
+    pagination = db.paginate(
+        services.staff_products_query(shop, status), page=page_arg(), per_page=25, error_out=False
+    )
+    return render_template(
+        "catalog/manage_products.html",
+        shop=shop,
+        pagination=pagination,
+        status=status,
+        statuses=ProductStatus.ALL,
+        stock_form=StockForm(),
+    )
+
+
+@bp.route("/manage/<slug>/products/new", methods=["GET", "POST"])
+@login_required
+def new_product(slug: str):
+    shop = managed_shop(current_user, slug)
+    form = product_form()
+    if form.validate_on_submit():
+        try:
+            product = services.create_product(
+                current_user,
+                shop,
+                form.product_input(),
+                form.uploads(),
+                submit=form.submit_review.data,
+            )
+        except ImageRejected as error:
+            form.images.errors.append(str(error))
+        except services.CatalogError as error:
+            form.sku.errors.append(str(error))
+        else:
+            flash(status_message(product.status), "success")
+            return redirect(url_for("catalog.manage_products", slug=shop.slug))
+    status = 400 if form.is_submitted() else 200
+    return render_template("catalog/product_form.html", shop=shop, form=form, product=None), status
+
+
+@bp.route("/manage/<slug>/products/<int:product_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit_product(slug: str, product_id: int):
+    shop, product = staff_product(slug, product_id)
+    form = product_form(obj=product)
+    if form.validate_on_submit():
+        try:
+            services.update_product(
+                current_user,
+                product,
+                form.product_input(),
+                form.uploads(),
+                submit=form.submit_review.data,
+            )
+        except ImageRejected as error:
+            form.images.errors.append(str(error))
+        except services.CatalogError as error:
+            form.sku.errors.append(str(error))
+        else:
+            flash(status_message(product.status), "success")
+            return redirect(url_for("catalog.edit_product", slug=shop.slug, product_id=product.id))
+    status = 400 if form.is_submitted() else 200
+    return (
+        render_template("catalog/product_form.html", shop=shop, form=form, product=product),
+        status,
+    )
+
+
+def status_message(status: str) -> str:
+    return {
+        ProductStatus.DRAFT: _("Saved as a draft: buyers do not see it yet."),
+        ProductStatus.PENDING: _("Saved and sent for review: buyers see it once it is approved."),
+        ProductStatus.APPROVED: _("Saved and published."),
+    }.get(status, _("Saved."))
+
+
+@bp.route("/manage/<slug>/products/<int:product_id>/stock", methods=["POST"])
+@login_required
+def update_stock(slug: str, product_id: int):
+    shop, product = staff_product(slug, product_id)
+    form = StockForm()
+    if form.validate_on_submit():
+        services.set_stock(current_user, product, form.stock.data)
+        flash(
+            _("Stock of %(name)s is now %(stock)s.", name=tr(product, "name"), stock=product.stock),
+            "success",
+        )
+    else:
+        flash(_("Stock must be a whole number, 0 or more."), "error")
+    return redirect(request.referrer or url_for("catalog.manage_products", slug=shop.slug))
+
+
+@bp.route("/manage/<slug>/products/<int:product_id>/visibility", methods=["POST"])
+@login_required
+def toggle_hidden(slug: str, product_id: int):
+    shop, product = staff_product(slug, product_id)
+    services.set_hidden(current_user, product, not product.is_hidden)
+    message = _("Hidden from buyers.") if product.is_hidden else _("Visible to buyers again.")
+    flash(message, "success")
+    return redirect(url_for("catalog.manage_products", slug=shop.slug))
+
+
+@bp.route("/manage/<slug>/products/<int:product_id>/delete", methods=["POST"])
+@login_required
+def delete_product(slug: str, product_id: int):
+    shop, product = staff_product(slug, product_id)
+    name = tr(product, "name")
+    services.delete_product(current_user, product)
+    flash(_("%(name)s is deleted.", name=name), "success")
+    return redirect(url_for("catalog.manage_products", slug=shop.slug))
+
+
+@bp.route("/manage/<slug>/products/<int:product_id>/images/<int:image_id>/delete", methods=["POST"])
+@login_required
+def delete_image(slug: str, product_id: int, image_id: int):
+    shop, product = staff_product(slug, product_id)
+    try:
+        services.remove_product_image(current_user, product, image_id)
+    except services.CatalogError:
+        abort(404)
+    flash(_("The image is removed."), "success")
+    return redirect(url_for("catalog.edit_product", slug=shop.slug, product_id=product.id))
+
+
+@bp.app_template_global()
+def status_label(status: str) -> str:
+    return {
+        ProductStatus.DRAFT: _("Draft"),
+        ProductStatus.PENDING: _("Waiting for review"),
+        ProductStatus.APPROVED: _("Approved"),
+        ProductStatus.REJECTED: _("Rejected"),
+    }.get(status, status)

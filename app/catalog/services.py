@@ -1,0 +1,234 @@
+"""Products and categories: public queries and the staff rules (moderation, stock, images)."""
+
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+from flask import current_app
+from flask_babel import gettext as _
+
+from app.extensions import db
+from app.media import delete_image, store_image
+from app.models import Category, Product, ProductImage, ProductStatus, Shop, ShopStatus, User
+from app.shops.services import require_shop_staff
+from app.text import slugify
+
+__all__ = ["Product"]
+
+
+class CatalogError(ValueError):
+    """A rule was broken; the message is for the user."""
+
+
+# --- public side ------------------------------------------------------------------------
+
+
+def public_products_query() -> sa.Select:
+    """Approved, visible products of active shops, newest first, with what cards show."""
+    return (
+        sa.select(Product)
+        .join(Product.shop)
+        .where(
+            Product.status == ProductStatus.APPROVED,
+            Product.is_hidden.is_(False),
+            Shop.status == ShopStatus.ACTIVE,
+        )
+        .options(
+            so.contains_eager(Product.shop).joinedload(Shop.province),
+            so.selectinload(Product.images),
+        )
+        .order_by(Product.created_at.desc(), Product.id.desc())
+    )
+
+
+def newest_products(limit: int = 12) -> list[Product]:
+    return list(db.session.scalars(public_products_query().limit(limit)))
+
+
+def public_product_by_slug(slug: str) -> Product | None:
+    return db.session.scalar(public_products_query().where(Product.slug == slug))
+
+
+def top_categories() -> list[Category]:
+    return list(
+        db.session.scalars(
+            sa.select(Category).where(Category.parent_id.is_(None)).order_by(Category.position)
+        )
+    )
+
+
+def category_by_slug(slug: str) -> Category | None:
+    return db.session.scalar(sa.select(Category).where(Category.slug == slug))
+
+
+def all_categories() -> list[Category]:
+    """Every category, parents first then their children, for select boxes."""
+    ordered = []
+    for parent in top_categories():
+        ordered.append(parent)
+        ordered.extend(parent.children)
+    return ordered
+
+
+def category_ids_below(category: Category) -> list[int]:
+    return [category.id, *(child.id for child in category.children)]
+
+
+def category_products_query(category: Category) -> sa.Select:
+    return public_products_query().where(Product.category_id.in_(category_ids_below(category)))
+
+
+# --- staff side -------------------------------------------------------------------------
+
+
+@dataclass
+class ProductInput:
+    sku: str
+    name_vi: str
+    name_en: str
+    description_vi: str
+    description_en: str
+    category_id: int | None
+    price_vnd: int
+    stock: int
+    unit: str
+    weight_g: int | None
+
+
+def unique_product_slug(name: str) -> str:
+    base = slugify(name, max_length=100) or "san-pham"
+    slug, n = base, 1
+    while db.session.scalar(sa.select(Product.id).where(Product.slug == slug)) is not None:
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
+
+
+def product_by_sku(shop: Shop, sku: str) -> Product | None:
+    return db.session.scalar(
+        sa.select(Product).where(Product.shop_id == shop.id, Product.sku == sku)
+    )
+
+
+def shop_product(user: User, shop: Shop, product_id: int) -> Product | None:
+    """A product of this shop for its staff; another shop's product is not found."""
+    require_shop_staff(user, shop)
+    product = db.session.get(Product, product_id)
+    return product if product is not None and product.shop_id == shop.id else None
+
+
+def staff_products_query(shop: Shop, status: str | None = None) -> sa.Select:
+    query = (
+        sa.select(Product)
+        .where(Product.shop_id == shop.id)
+        .options(so.selectinload(Product.images))
+        .order_by(Product.updated_at.desc(), Product.id.desc())
+    )
+    if status in ProductStatus.ALL:
+        query = query.where(Product.status == status)
+    return query
+
+
+def submitted_status() -> str:
+    """Until the moderation queue exists, AUTO_APPROVE decides what a submission becomes."""
+    return ProductStatus.APPROVED if current_app.config["AUTO_APPROVE"] else ProductStatus.PENDING
+
+
+def apply_product_input(product: Product, data: ProductInput) -> None:
+    for field in ProductInput.__dataclass_fields__:
+        setattr(product, field, getattr(data, field))
+
+
+def _check_sku_free(shop: Shop, sku: str, product: Product | None = None) -> None:
+    existing = product_by_sku(shop, sku)
+    if existing is not None and existing is not product:
+        raise CatalogError(_("Another product of this shop already uses SKU %(sku)s.", sku=sku))
+
+
+def _store_images(product: Product, uploads: list[bytes]) -> list[str]:
+    """Store uploads first (may raise ImageRejected), then attach them; returns the new keys."""
+    room = current_app.config["MAX_PRODUCT_IMAGES"] - len(product.images)
+    if len(uploads) > room:
+        raise CatalogError(
+            _("A product has at most %(n)s images.", n=current_app.config["MAX_PRODUCT_IMAGES"])
+        )
+    stored = []
+    try:
+        for data in uploads:
+            stored.append(store_image(data))
+    except Exception:
+        for image in stored:
+            delete_image(image.key)
+        raise
+    start = len(product.images)
+    for offset, image in enumerate(stored):
+        product.images.append(
+            ProductImage(
+                key=image.key, position=start + offset, width=image.width, height=image.height
+            )
+        )
+    return [image.key for image in stored]
+
+
+def create_product(
+    user: User, shop: Shop, data: ProductInput, images: list[bytes], submit: bool
+) -> Product:
+    require_shop_staff(user, shop)
+    _check_sku_free(shop, data.sku)
+    product = Product(shop=shop, slug=unique_product_slug(data.name_vi or data.name_en))
+    apply_product_input(product, data)
+    product.status = submitted_status() if submit else ProductStatus.DRAFT
+    _store_images(product, images)
+    db.session.add(product)
+    db.session.commit()
+    return product
+
+
+def update_product(
+    user: User, product: Product, data: ProductInput, images: list[bytes], submit: bool
+) -> None:
+    """Save changes; an edit is moderated again unless AUTO_APPROVE (drafts stay drafts)."""
+    require_shop_staff(user, product.shop)
+    _check_sku_free(product.shop, data.sku, product)
+    _store_images(product, images)
+    apply_product_input(product, data)
+    if submit:
+        product.status = submitted_status()
+    elif product.status != ProductStatus.DRAFT:
+        product.status = submitted_status()
+    db.session.commit()
+
+
+def set_stock(user: User, product: Product, stock: int) -> None:
+    require_shop_staff(user, product.shop)
+    if stock < 0:
+        raise CatalogError(_("Stock cannot be negative."))
+    product.stock = stock
+    db.session.commit()
+
+
+def set_hidden(user: User, product: Product, hidden: bool) -> None:
+    require_shop_staff(user, product.shop)
+    product.is_hidden = hidden
+    db.session.commit()
+
+
+def delete_product(user: User, product: Product) -> None:
+    require_shop_staff(user, product.shop)
+    keys = [image.key for image in product.images]
+    db.session.delete(product)
+    db.session.commit()
+    for key in keys:
+        delete_image(key)
+
+
+def remove_product_image(user: User, product: Product, image_id: int) -> None:
+    require_shop_staff(user, product.shop)
+    image = next((i for i in product.images if i.id == image_id), None)
+    if image is None:
+        raise CatalogError(_("This image is not on this product."))
+    product.images.remove(image)
+    for position, remaining in enumerate(product.images):
+        remaining.position = position
+    db.session.commit()
+    delete_image(image.key)

@@ -1,0 +1,148 @@
+"""Locale in the URL (/vi/..., /en/...), Babel wiring, money and bilingual fields."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+import click
+from babel.numbers import format_currency
+from flask import Flask, abort, current_app, g, request, url_for
+from flask.cli import AppGroup
+from flask_babel import get_locale
+from markupsafe import Markup
+
+from app.extensions import babel
+from config import BASE_DIR
+
+LANGUAGE_NAMES = {"vi": "Tiếng Việt", "en": "English"}
+
+
+def current_lang() -> str:
+    return g.get("lang") or current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def select_locale() -> str:
+    if "lang" in g:
+        return g.lang
+    return request.accept_languages.best_match(current_app.config["LANGUAGES"]) or "vi"
+
+
+def format_vnd(amount_vnd: int, lang: str | None = None) -> str:
+    """150.000 ₫ in Vietnamese, ₫150,000 in English: VND has no minor unit."""
+    return format_currency(amount_vnd, "VND", locale=lang or current_lang())
+
+
+def localized(obj, field: str, lang: str | None = None) -> tuple[str, bool]:
+    """The field in the wanted language, or the other one and True when it fell back."""
+    lang = lang or current_lang()
+    other = "en" if lang == "vi" else "vi"
+    value = getattr(obj, f"{field}_{lang}", None)
+    if value:
+        return value, False
+    return getattr(obj, f"{field}_{other}", None) or "", True
+
+
+def tr(obj, field: str) -> str:
+    return localized(obj, field)[0]
+
+
+def tr_marked(obj, field: str) -> Markup:
+    """The text, marked with the language it is really in when it fell back."""
+    value, fell_back = localized(obj, field)
+    if not fell_back or not value:
+        return Markup.escape(value)
+    other = "en" if current_lang() == "vi" else "vi"
+    return Markup('<span lang="{}">{}</span>').format(other, value)
+
+
+def has_fallback(obj, *fields: str) -> bool:
+    return any(localized(obj, field)[1] and localized(obj, field)[0] for field in fields)
+
+
+def url_for_lang(lang: str, external: bool = False) -> str:
+    """The current page in another language (keeps path arguments and the query)."""
+    if request.endpoint and request.url_rule and "lang_code" in request.url_rule.arguments:
+        args = {**request.args.to_dict(), **(request.view_args or {})}
+        args["lang_code"] = lang
+        return url_for(request.endpoint, **args, _external=external)
+    return url_for("main.home", lang_code=lang, _external=external)
+
+
+def init_app(app: Flask) -> None:
+    babel.init_app(app, locale_selector=select_locale)
+
+    @app.url_value_preprocessor
+    def pull_lang(endpoint, values):
+        if values and "lang_code" in values:
+            lang = values.pop("lang_code")
+            if lang not in app.config["LANGUAGES"]:
+                abort(404)
+            g.lang = lang
+
+    @app.url_defaults
+    def add_lang(endpoint, values):
+        if "lang_code" in values or not app.url_map.is_endpoint_expecting(endpoint, "lang_code"):
+            return
+        values["lang_code"] = g.get("lang") or select_locale()
+
+    app.jinja_env.globals.update(
+        current_lang=current_lang,
+        url_for_lang=url_for_lang,
+        LANGUAGE_NAMES=LANGUAGE_NAMES,
+        tr=tr,
+        tr_marked=tr_marked,
+        has_fallback=has_fallback,
+        get_locale=get_locale,
+    )
+    app.jinja_env.filters["vnd"] = format_vnd
+
+
+translate_cli = AppGroup("translate", help="Translation and localization commands.")
+
+
+def _pybabel(*args: str) -> None:
+    subprocess.run(
+        [sys.executable, "-m", "babel.messages.frontend", *args], check=True, cwd=BASE_DIR
+    )
+
+
+@translate_cli.command("update")
+def translate_update() -> None:
+    """Extract strings and merge them into every catalog; English msgstr defaults to msgid."""
+    _pybabel("extract", "-F", "babel.cfg", "-k", "_l", "-o", "messages.pot", ".")
+    _pybabel("update", "-i", "messages.pot", "-d", "translations", "--no-fuzzy-matching")
+    Path(BASE_DIR, "messages.pot").unlink()
+    fill_english_catalog(BASE_DIR / "translations" / "en" / "LC_MESSAGES" / "messages.po")
+
+
+@translate_cli.command("compile")
+def translate_compile() -> None:
+    """Compile every catalog to .mo files."""
+    _pybabel("compile", "-d", "translations")
+
+
+@translate_cli.command("init")
+@click.argument("lang")
+def translate_init(lang: str) -> None:
+    """Start a catalog for a new language."""
+    _pybabel("extract", "-F", "babel.cfg", "-k", "_l", "-o", "messages.pot", ".")
+    _pybabel("init", "-i", "messages.pot", "-d", "translations", "-l", lang)
+    Path(BASE_DIR, "messages.pot").unlink()
+
+
+def fill_english_catalog(path: Path) -> None:
+    """Source strings are English, so the en catalog copies each msgid into its empty msgstr."""
+    from babel.messages.pofile import read_po, write_po
+
+    with path.open("rb") as f:
+        catalog = read_po(f)
+    for message in catalog:
+        if not message.id:
+            continue
+        if isinstance(message.id, tuple):
+            if not any(message.string):
+                message.string = (message.id[0], message.id[1])
+        elif not message.string:
+            message.string = message.id
+    with path.open("wb") as f:
+        write_po(f, catalog, width=0)

@@ -1,0 +1,44 @@
+"""Bilingual error pages; the 500 handler rolls the session back."""
+
+from flask import Flask, g, render_template, request
+
+from app.extensions import db
+
+
+def _lang_from_path() -> None:
+    # Errors raised before routing (404s) never ran the locale preprocessor.
+    if "lang" not in g:
+        first = request.path.strip("/").split("/", 1)[0]
+        if first in ("vi", "en"):
+            g.lang = first
+
+
+def _wants_json() -> bool:
+    return request.path.startswith("/api/") or request.path.startswith("/healthz")
+
+
+def render_error(code: int):
+    _lang_from_path()
+    if _wants_json():
+        from flask import jsonify
+
+        messages = {
+            400: "bad_request",
+            403: "forbidden",
+            404: "not_found",
+            405: "method_not_allowed",
+            413: "too_large",
+            500: "server_error",
+        }
+        return jsonify(error={"code": messages.get(code, "error"), "message": str(code)}), code
+    return render_template("errors/error.html", code=code), code
+
+
+def init_app(app: Flask) -> None:
+    for code in (400, 403, 404, 405, 413, 429):
+        app.register_error_handler(code, lambda e, code=code: render_error(code))
+
+    @app.errorhandler(500)
+    def internal_error(error):
+        db.session.rollback()
+        return render_error(500)

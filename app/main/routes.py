@@ -1,0 +1,43 @@
+import sqlalchemy as sa
+from flask import current_app, jsonify, redirect, render_template, request, send_from_directory
+
+from app.catalog import services as catalog
+from app.extensions import db
+from app.main import bp
+from app.media import storage
+from app.shops import services as shops
+
+
+@bp.route("/")
+def root():
+    lang = request.accept_languages.best_match(current_app.config["LANGUAGES"]) or "vi"
+    return redirect(f"/{lang}/", code=302)
+
+
+@bp.route("/<lang_code>/")
+def home():
+    return render_template(
+        "main/home.html",
+        featured_shops=shops.featured_shops(limit=6),
+        new_products=catalog.newest_products(limit=12),
+        categories=catalog.top_categories(),
+    )
+
+
+@bp.route("/healthz")
+def healthz():
+    status = {"status": "ok", "db": "ok", "search": "ok"}
+    try:
+        db.session.execute(sa.text("SELECT 1"))
+    except sa.exc.SQLAlchemyError:
+        status.update(status="error", db="error")
+    return jsonify(status), 200 if status["status"] == "ok" else 503
+
+
+@bp.route("/media/<path:filename>")
+def media(filename: str):
+    """Only re-encoded WebP renditions live in storage, so anything found is safe to serve."""
+    path = storage().path(filename)
+    response = send_from_directory(path.parent, path.name, max_age=31536000)
+    response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
+    return response

@@ -1,0 +1,21 @@
+"""All models, importable from one place (Alembic and the app see the same metadata)."""
+
+from app.models.accounts import ROLES, User
+from app.models.catalog import Product, ProductImage, ProductStatus
+from app.models.ocop import OcopCertificate
+from app.models.reference import Category, Province
+from app.models.shops import Shop, ShopMember, ShopStatus
+
+__all__ = [
+    "ROLES",
+    "Category",
+    "OcopCertificate",
+    "Product",
+    "ProductImage",
+    "ProductStatus",
+    "Province",
+    "Shop",
+    "ShopMember",
+    "ShopStatus",
+    "User",
+]

@@ -1,0 +1,57 @@
+from datetime import datetime
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+
+from app.extensions import db
+from app.models.base import UTCDateTime, utcnow
+from app.models.reference import Province
+
+
+class ShopStatus:
+    PENDING = "pending"
+    ACTIVE = "active"
+    SUSPENDED = "suspended"
+
+
+class Shop(db.Model):
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    slug: so.Mapped[str] = so.mapped_column(sa.String(80), unique=True)
+    name_vi: so.Mapped[str] = so.mapped_column(sa.String(160), default="")
+    name_en: so.Mapped[str] = so.mapped_column(sa.String(160), default="")
+    description_vi: so.Mapped[str] = so.mapped_column(sa.Text, default="")
+    description_en: so.Mapped[str] = so.mapped_column(sa.Text, default="")
+    tax_code: so.Mapped[str | None] = so.mapped_column(sa.String(14))
+    province_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("province.id"), index=True)
+    commune: so.Mapped[str] = so.mapped_column(sa.String(120), default="")
+    address: so.Mapped[str] = so.mapped_column(sa.String(255), default="")
+    phone: so.Mapped[str] = so.mapped_column(sa.String(20), default="")
+    member_count: so.Mapped[int | None]
+    founded_year: so.Mapped[int | None]
+    logo_key: so.Mapped[str | None] = so.mapped_column(sa.String(64))
+    status: so.Mapped[str] = so.mapped_column(sa.String(20), default=ShopStatus.ACTIVE, index=True)
+    is_featured: so.Mapped[bool] = so.mapped_column(default=False)
+    created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
+
+    province: so.Mapped[Province] = so.relationship()
+    members: so.Mapped[list["ShopMember"]] = so.relationship(
+        back_populates="shop", cascade="all, delete-orphan"
+    )
+
+    @property
+    def is_public(self) -> bool:
+        return self.status == ShopStatus.ACTIVE
+
+    def __repr__(self) -> str:
+        return f"<Shop {self.slug}>"
+
+
+class ShopMember(db.Model):
+    """A staff user of a cooperative: staff may belong to several shops."""
+
+    shop_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("shop.id"), primary_key=True)
+    user_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("user.id"), primary_key=True)
+    created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
+
+    shop: so.Mapped[Shop] = so.relationship(back_populates="members")
+    user: so.Mapped["User"] = so.relationship(back_populates="memberships")  # noqa: F821

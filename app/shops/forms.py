@@ -1,0 +1,63 @@
+from datetime import date
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import IntegerField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms.validators import Length, NumberRange, Optional, ValidationError
+
+from app.forms import OneLanguageRequired, image_field, stripped
+from app.validators import is_phone, is_tax_code, normalise_phone
+
+
+class ShopProfileForm(FlaskForm):
+    name_vi = StringField(
+        _l("Name (Vietnamese)"), validators=[OneLanguageRequired("name_en"), Length(max=160)]
+    )
+    name_en = StringField(_l("Name (English)"), validators=[Length(max=160)])
+    description_vi = TextAreaField(_l("Description (Vietnamese)"), validators=[Length(max=5000)])
+    description_en = TextAreaField(_l("Description (English)"), validators=[Length(max=5000)])
+    tax_code = StringField(
+        _l("Registration / tax code"),
+        validators=[Optional()],
+        description=_l("10 digits, or 13 for a branch: 0123456789-001"),
+    )
+    province_id = SelectField(_l("Province"), coerce=int)
+    commune = StringField(_l("Commune / ward"), validators=[Length(max=120)])
+    address = StringField(_l("Street address"), validators=[Length(max=255)])
+    phone = StringField(
+        _l("Phone"), validators=[Optional()], description=_l("+84 or 0 followed by 9 digits")
+    )
+    member_count = IntegerField(
+        _l("Members"), validators=[Optional(), NumberRange(min=0, max=1_000_000)]
+    )
+    founded_year = IntegerField(
+        _l("Year founded"),
+        validators=[Optional(), NumberRange(min=1900, max=date.today().year)],
+    )
+    logo = image_field(_l("Logo"))
+    submit = SubmitField(_l("Save profile"))
+
+    def validate_tax_code(self, field):
+        if field.data and not is_tax_code(field.data.strip()):
+            raise ValidationError(
+                _l("A tax code has 10 digits, or 13 for a branch (0123456789-001).")
+            )
+
+    def validate_phone(self, field):
+        if field.data and not is_phone(field.data):
+            raise ValidationError(_l("Enter +84 or 0 followed by 9 digits."))
+
+    def profile_values(self) -> dict:
+        return {
+            "name_vi": stripped(self.name_vi),
+            "name_en": stripped(self.name_en),
+            "description_vi": stripped(self.description_vi),
+            "description_en": stripped(self.description_en),
+            "tax_code": stripped(self.tax_code) or None,
+            "province_id": self.province_id.data,
+            "commune": stripped(self.commune),
+            "address": stripped(self.address),
+            "phone": normalise_phone(self.phone.data or ""),
+            "member_count": self.member_count.data,
+            "founded_year": self.founded_year.data,
+        }

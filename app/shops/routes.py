@@ -1,0 +1,63 @@
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from app.catalog import services as catalog
+from app.extensions import db
+from app.i18n import tr
+from app.media import ImageRejected
+from app.shops import bp, services
+from app.shops.forms import ShopProfileForm
+
+
+def page_arg() -> int:
+    return request.args.get("page", 1, type=int) or 1
+
+
+@bp.route("/shops")
+def shop_list():
+    pagination = db.paginate(
+        services.public_shops_query(), page=page_arg(), per_page=24, error_out=False
+    )
+    counts = services.public_product_counts([shop.id for shop in pagination.items])
+    return render_template("shops/list.html", pagination=pagination, counts=counts)
+
+
+@bp.route("/s/<slug>")
+def shop_page(slug: str):
+    shop = services.public_shop_by_slug(slug) or abort(404)
+    pagination = db.paginate(
+        catalog.public_products_query().where(catalog.Product.shop_id == shop.id),
+        page=page_arg(),
+        per_page=24,
+        error_out=False,
+    )
+    return render_template("shops/shop.html", shop=shop, pagination=pagination)
+
+
+@bp.route("/manage/")
+@login_required
+def manage_home():
+    shops = current_user.shops
+    if len(shops) == 1:
+        return redirect(url_for("catalog.manage_products", slug=shops[0].slug))
+    return render_template("shops/manage_home.html", shops=shops)
+
+
+@bp.route("/manage/<slug>/profile", methods=["GET", "POST"])
+@login_required
+def manage_profile(slug: str):
+    shop = services.managed_shop(current_user, slug)
+    form = ShopProfileForm(obj=shop)
+    form.province_id.choices = [(p.id, tr(p, "name")) for p in services.all_provinces()]
+    if form.validate_on_submit():
+        logo = form.logo.data.read() if form.logo.data else None
+        try:
+            services.update_profile(current_user, shop, form.profile_values(), logo=logo)
+        except ImageRejected as error:
+            form.logo.errors.append(str(error))
+        else:
+            flash(_("The shop profile is saved."), "success")
+            return redirect(url_for("shops.manage_profile", slug=shop.slug))
+    status = 400 if form.is_submitted() else 200
+    return render_template("shops/manage_profile.html", shop=shop, form=form), status
