@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 from babel.numbers import format_currency
-from flask import Flask, abort, current_app, g, request, url_for
+from flask import Flask, abort, current_app, g, has_request_context, request, url_for
 from flask.cli import AppGroup
 from flask_babel import get_locale
 from markupsafe import Markup
@@ -22,6 +22,8 @@ def current_lang() -> str:
 
 
 def select_locale() -> str:
+    if not has_request_context():  # CLI commands speak the default language
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     if "lang" in g:
         return g.lang
     return request.accept_languages.best_match(current_app.config["LANGUAGES"]) or "vi"
