@@ -72,9 +72,9 @@ def store_image(data: bytes) -> StoredImage:
             image.load()
     except ImageRejected:
         raise
-    except (UnidentifiedImageError, Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise ImageRejected(_l("This file is not an image we can read.")) from None
-    except (OSError, SyntaxError, ValueError):
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise ImageRejected(_l("The image has too many pixels.")) from None
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
         raise ImageRejected(_l("This file is not an image we can read.")) from None
 
     image = ImageOps.exif_transpose(image)  # turn it upright, then drop the metadata
@@ -96,4 +96,5 @@ def delete_image(key: str) -> None:
 
 def init_app(app: Flask) -> None:
     app.extensions["media_storage"] = LocalStorage(app.config["UPLOAD_DIR"])
+    Image.MAX_IMAGE_PIXELS = app.config["MAX_IMAGE_PIXELS"]  # Pillow refuses 2x this unread
     app.jinja_env.globals["image_url"] = image_url

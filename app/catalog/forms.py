@@ -28,7 +28,7 @@ class ProductForm(FlaskForm):
     category_id = SelectField(_l("Category"), coerce=int, validators=[Optional()])
     price_vnd = IntegerField(
         _l("Price (đồng)"),
-        validators=[DataRequired(), NumberRange(min=1, max=10_000_000_000)],
+        validators=[InputRequired(), NumberRange(min=1, max=10_000_000_000)],
     )
     stock = IntegerField(
         _l("Stock"), validators=[Optional(), NumberRange(min=0, max=10_000_000)], default=0
