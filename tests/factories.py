@@ -10,7 +10,6 @@ from werkzeug.security import generate_password_hash
 from app.extensions import db
 from app.models import Product, ProductStatus, Province, Shop, ShopMember, User
 
-
 PASSWORD_HASH = generate_password_hash("password123")  # hashed once: scrypt is slow on purpose
 
 

@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from PIL import Image
 
 from app.extensions import db
-from app.media import SIZES, ImageRejected, store_image, storage
+from app.media import SIZES, ImageRejected, storage, store_image
 from app.models import Product
 from tests.factories import ShopFactory, image_bytes, staff_of
 
