@@ -47,6 +47,17 @@ def product_form(**kwargs) -> ProductForm:
     return form
 
 
+def saved_or_none(form: ProductForm, save):
+    """Run the save; a refusal becomes an error on the form field it concerns."""
+    try:
+        return save()
+    except ImageRejected as error:
+        form.images.errors.append(str(error))
+    except services.CatalogError as error:
+        form[error.field].errors.append(str(error))
+    return None
+
+
 @bp.route("/manage/<slug>/products")
 @login_required
 def manage_products(slug: str):
@@ -71,19 +82,13 @@ def new_product(slug: str):
     shop = managed_shop(current_user, slug)
     form = product_form()
     if form.validate_on_submit():
-        try:
-            product = services.create_product(
-                current_user,
-                shop,
-                form.product_input(),
-                form.uploads(),
-                submit=form.submit_review.data,
-            )
-        except ImageRejected as error:
-            form.images.errors.append(str(error))
-        except services.CatalogError as error:
-            form.sku.errors.append(str(error))
-        else:
+        product = saved_or_none(
+            form,
+            lambda: services.create_product(
+                current_user, shop, form.product_input(), form.uploads(), form.submit_review.data
+            ),
+        )
+        if product is not None:
             flash(status_message(product.status), "success")
             return redirect(url_for("catalog.manage_products", slug=shop.slug))
     status = 400 if form.is_submitted() else 200
@@ -96,19 +101,13 @@ def edit_product(slug: str, product_id: int):
     shop, product = staff_product(slug, product_id)
     form = product_form(obj=product)
     if form.validate_on_submit():
-        try:
-            services.update_product(
-                current_user,
-                product,
-                form.product_input(),
-                form.uploads(),
-                submit=form.submit_review.data,
-            )
-        except ImageRejected as error:
-            form.images.errors.append(str(error))
-        except services.CatalogError as error:
-            form.sku.errors.append(str(error))
-        else:
+        saved = saved_or_none(
+            form,
+            lambda: services.update_product(
+                current_user, product, form.product_input(), form.uploads(), form.submit_review.data
+            ),
+        )
+        if saved is not None:
             flash(status_message(product.status), "success")
             return redirect(url_for("catalog.edit_product", slug=shop.slug, product_id=product.id))
     status = 400 if form.is_submitted() else 200

@@ -17,7 +17,11 @@ __all__ = ["Product"]
 
 
 class CatalogError(ValueError):
-    """A rule was broken; the message is for the user."""
+    """A rule was broken; the message is for the user, `field` names the form field it concerns."""
+
+    def __init__(self, message: str, field: str = "sku"):
+        super().__init__(message)
+        self.field = field
 
 
 # --- public side ------------------------------------------------------------------------
@@ -150,7 +154,8 @@ def _store_images(product: Product, uploads: list[bytes]) -> list[str]:
     room = current_app.config["MAX_PRODUCT_IMAGES"] - len(product.images)
     if len(uploads) > room:
         raise CatalogError(
-            _("A product has at most %(n)s images.", n=current_app.config["MAX_PRODUCT_IMAGES"])
+            _("A product has at most %(n)s images.", n=current_app.config["MAX_PRODUCT_IMAGES"]),
+            field="images",
         )
     stored = []
     try:
@@ -186,17 +191,16 @@ def create_product(
 
 def update_product(
     user: User, product: Product, data: ProductInput, images: list[bytes], submit: bool
-) -> None:
+) -> Product:
     """Save changes; an edit is moderated again unless AUTO_APPROVE (drafts stay drafts)."""
     require_shop_staff(user, product.shop)
     _check_sku_free(product.shop, data.sku, product)
     _store_images(product, images)
     apply_product_input(product, data)
-    if submit:
-        product.status = submitted_status()
-    elif product.status != ProductStatus.DRAFT:
+    if submit or product.status != ProductStatus.DRAFT:
         product.status = submitted_status()
     db.session.commit()
+    return product
 
 
 def set_stock(user: User, product: Product, stock: int) -> None:
