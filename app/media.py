@@ -55,8 +55,8 @@ def image_url(key: str, size: str = "md", external: bool = False) -> str:
     return url_for("main.media", filename=f"{key}-{size}.webp", _external=external)
 
 
-def store_image(data: bytes) -> StoredImage:
-    """Check an upload by content and store it as WebP in SIZES; raise ImageRejected."""
+def check_image(data: bytes) -> Image.Image:
+    """Decode an upload as an image we accept, or raise ImageRejected; nothing is stored."""
     config = current_app.config
     if len(data) > config["MAX_IMAGE_BYTES"]:
         limit_mb = config["MAX_IMAGE_BYTES"] // (1024 * 1024)
@@ -76,7 +76,12 @@ def store_image(data: bytes) -> StoredImage:
         raise ImageRejected(_l("The image has too many pixels.")) from None
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
         raise ImageRejected(_l("This file is not an image we can read.")) from None
+    return image
 
+
+def store_image(data: bytes) -> StoredImage:
+    """Check an upload by content and store it as WebP in SIZES; raise ImageRejected."""
+    image = check_image(data)
     image = ImageOps.exif_transpose(image)  # turn it upright, then drop the metadata
     image = image.convert("RGBA" if image.mode in ("RGBA", "LA", "P") else "RGB")
     key = secrets.token_hex(16)

@@ -6,24 +6,20 @@ and the upsert by sku makes that safe. The service prints nothing and returns an
 that a web upload can reuse it; run_import_command is the thin command-line face.
 """
 
-import contextlib
 import csv
 import io
 import re
 import sys
-import warnings
 from collections.abc import Callable, Iterable
-from contextlib import AbstractContextManager
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
 import click
 import sqlalchemy as sa
-from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from PIL import Image, UnidentifiedImageError
 
 from app.catalog.services import (
     ProductInput,
@@ -33,7 +29,7 @@ from app.catalog.services import (
     unique_product_slug,
 )
 from app.extensions import db
-from app.media import ACCEPTED_FORMATS, ImageRejected, StoredImage, delete_image, store_image
+from app.media import ImageRejected, StoredImage, check_image, delete_image, store_image
 from app.models import Category, OcopCertificate, Product, ProductImage, ProductStatus, Shop
 from app.models.base import utcnow
 from app.shops.services import shop_by_slug
@@ -86,7 +82,7 @@ class ImportReport:
     created: list[str] = field(default_factory=list)
     updated: list[str] = field(default_factory=list)
     errors: list[tuple[int, str]] = field(default_factory=list)
-    planned: list[tuple[int, str, str]] = field(default_factory=list)  # (line, sku, action)
+    planned: list[tuple[int, str, str]] = field(default_factory=list)  # dry run: line, sku, action
 
     @property
     def skipped(self) -> int:
@@ -228,7 +224,7 @@ def validate_rows(
     table: CsvTable,
     shop: Shop,
     base_dir: Path,
-    progress: Callable[[list], AbstractContextManager[Iterable]] = contextlib.nullcontext,
+    progress: Callable[[list], AbstractContextManager[Iterable]] = nullcontext,
 ) -> tuple[list[RowPlan], list[tuple[int, str]]]:
     """Check every row against the rules and the database, writing nothing.
 
@@ -430,10 +426,13 @@ class _RowChecker:
     def _image(self, relative: str, problems: list[str]) -> Path | None:
         if not relative:
             return None
-        path = (self.base_dir / relative).resolve()
         # Paths stay inside the CSV's folder, so that a file uploaded through the web later
-        # cannot point the importer at any file on the server.
-        if Path(relative).is_absolute() or not path.is_relative_to(self.base_dir):
+        # cannot point the importer at any file on the server. Backslashes come from Windows.
+        try:
+            path = (self.base_dir / relative.replace("\\", "/")).resolve()
+        except (OSError, ValueError):
+            path = None
+        if path is None or Path(relative).is_absolute() or not path.is_relative_to(self.base_dir):
             problems.append(
                 _(
                     "image “%(path)s” must be a path inside the CSV file's folder",
@@ -445,7 +444,7 @@ class _RowChecker:
             problems.append(_("image file not found: %(path)s", path=relative))
             return None
         try:
-            _check_image(path.read_bytes())
+            check_image(path.read_bytes())
         except ImageRejected as error:
             problems.append(_("image %(path)s: %(reason)s", path=relative, reason=error))
             return None
@@ -501,38 +500,6 @@ def _iso_date(text: str, column: str, problems: list[str]) -> date | None:
     return None
 
 
-def _check_image(data: bytes) -> None:
-    """Pillow's verdict without storing anything (dry runs, and checking before any write).
-
-    Mirrors the checks of media.store_image, which checks again when it stores; media has no
-    check-only function yet.
-    """
-    config = current_app.config
-    if len(data) > config["MAX_IMAGE_BYTES"]:
-        limit_mb = config["MAX_IMAGE_BYTES"] // (1024 * 1024)
-        raise ImageRejected(_("The image is larger than %(mb)s MB.", mb=limit_mb))
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(io.BytesIO(data)) as image:
-                if image.format not in ACCEPTED_FORMATS:
-                    raise ImageRejected(_("Upload a JPEG, PNG, WebP or GIF image."))
-                if image.width * image.height > config["MAX_IMAGE_PIXELS"]:
-                    raise ImageRejected(_("The image has too many pixels."))
-                image.load()
-    except ImageRejected:
-        raise
-    except (
-        UnidentifiedImageError,
-        Image.DecompressionBombError,
-        Image.DecompressionBombWarning,
-        OSError,
-        SyntaxError,
-        ValueError,
-    ):
-        raise ImageRejected(_("This file is not an image we can read.")) from None
-
-
 # --- writing ----------------------------------------------------------------------------
 
 
@@ -542,7 +509,7 @@ def import_csv(
     *,
     dry_run: bool = False,
     skip_bad: bool = False,
-    progress: Callable[[list], AbstractContextManager[Iterable]] = contextlib.nullcontext,
+    progress: Callable[[list], AbstractContextManager[Iterable]] = nullcontext,
 ) -> ImportReport:
     """Import the products of a CSV file into a shop; one commit, or none.
 
@@ -702,7 +669,7 @@ def run_import_command(csv_path: Path, shop_slug: str, *, dry_run: bool, skip_ba
 def _progress_bar(rows: list) -> AbstractContextManager[Iterable]:
     """A bar on a terminal only: in a log or a pipe it would be noise."""
     if not sys.stdout.isatty():
-        return contextlib.nullcontext(rows)
+        return nullcontext(rows)
     return click.progressbar(rows, label="Checking rows")
 
 
