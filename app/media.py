@@ -85,12 +85,15 @@ def store_image(data: bytes) -> StoredImage:
     image = ImageOps.exif_transpose(image)  # turn it upright, then drop the metadata
     image = image.convert("RGBA" if image.mode in ("RGBA", "LA", "P") else "RGB")
     key = secrets.token_hex(16)
+    encoded: dict[tuple[int, int], bytes] = {}  # a small image is encoded once for every size
     for size, longest in SIZES.items():
         copy = image.copy()
         copy.thumbnail((longest, longest), Image.Resampling.LANCZOS)
-        out = io.BytesIO()
-        copy.save(out, "WEBP", quality=82, method=4)
-        storage().save(f"{key}-{size}.webp", out.getvalue())
+        if copy.size not in encoded:
+            out = io.BytesIO()
+            copy.save(out, "WEBP", quality=82, method=4)
+            encoded[copy.size] = out.getvalue()
+        storage().save(f"{key}-{size}.webp", encoded[copy.size])
     return StoredImage(key=key, width=image.width, height=image.height)
 
 

@@ -1,0 +1,193 @@
+"""`flask demo seed`: a complete, bilingual demo marketplace that is safe to load again.
+
+Seeding draws about a hundred pictures, so it runs once for this module, on a copy of the
+migrated template, through the real command. The `template_db` override below hands that
+seeded database to conftest's `app` fixture, and `demo_uploads` copies its pictures, so every
+test still works on its own copy and the usual `app`, `client` and `runner` fixtures apply.
+"""
+
+import io
+import re
+import shutil
+from datetime import date
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from PIL import Image
+
+from app import create_app
+from app.extensions import db
+from app.models import (
+    OcopCertificate,
+    Product,
+    ProductImage,
+    ProductStatus,
+    Shop,
+    ShopMember,
+    User,
+)
+from app.validators import is_phone, is_tax_code
+from tests.conftest import _settings
+
+DEMO_LOGINS = [
+    ("buyer@chohtx.vn", "buyer"),
+    ("staff@chohtx.vn", "staff"),
+    ("staff2@chohtx.vn", "staff"),
+    ("admin@chohtx.vn", "admin"),
+    ("organiser@chohtx.vn", "organiser"),
+]
+
+
+@pytest.fixture(scope="module")
+def template_db(template_db, tmp_path_factory) -> Path:
+    """conftest's migrated template with `flask demo seed` run once on it (uploads beside it)."""
+    folder = tmp_path_factory.mktemp("demo")
+    path = folder / "demo.sqlite"
+    shutil.copy(template_db, path)
+    seed_app = create_app({**_settings(folder), "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}"})
+    with seed_app.app_context():
+        result = seed_app.test_cli_runner().invoke(args=["demo", "seed"])
+        db.session.remove()
+        db.engine.dispose()
+    assert result.exit_code == 0, result.output
+    return path
+
+
+@pytest.fixture(autouse=True)
+def demo_uploads(app, template_db) -> Path:
+    """The seeded pictures, copied into this test's upload folder."""
+    target = Path(app.config["UPLOAD_DIR"])
+    shutil.copytree(template_db.parent / "uploads", target, dirs_exist_ok=True)
+    return target
+
+
+def count(model) -> int:
+    return db.session.scalar(sa.select(sa.func.count()).select_from(model))
+
+
+def public_products() -> list[Product]:
+    return list(
+        db.session.scalars(
+            sa.select(Product).where(
+                Product.status == ProductStatus.APPROVED, Product.is_hidden.is_(False)
+            )
+        )
+    )
+
+
+def test_seed_creates_featured_cooperatives_in_several_provinces():
+    shops = list(db.session.scalars(sa.select(Shop)))
+    assert len(shops) >= 6
+    assert len({shop.province_id for shop in shops}) >= 5
+    assert sum(shop.is_featured for shop in shops) >= 6
+    for shop in shops:
+        assert shop.is_public
+        assert shop.name_vi and shop.name_en and shop.description_vi and shop.description_en
+        assert is_tax_code(shop.tax_code) and len(shop.tax_code) == 10
+        assert is_phone(shop.phone)
+        assert shop.commune and shop.address and shop.member_count and shop.founded_year
+        assert shop.logo_key
+
+
+def test_seed_creates_sixty_approved_bilingual_products_with_pictures():
+    bilingual = [
+        p
+        for p in public_products()
+        if p.name_vi and p.name_en and p.description_vi and p.description_en
+    ]
+    assert len(bilingual) >= 60
+    for product in bilingual:
+        assert 1 <= len(product.images) <= 2
+        assert isinstance(product.price_vnd, int) and product.price_vnd >= 1000
+        assert product.unit
+        assert product.category is not None and product.category.parent is not None
+
+
+def test_seed_shows_the_language_fallback_and_a_realistic_staff_dashboard():
+    products = list(db.session.scalars(sa.select(Product)))
+    assert any(p.name_vi and not p.name_en for p in products)
+    assert any(p.name_en and not p.name_vi for p in products)
+    assert any(p.status == ProductStatus.DRAFT for p in products)
+    assert any(p.is_hidden for p in products)
+
+
+def test_seed_creates_verified_ocop_certificates_with_their_printed_dates():
+    certificates = list(db.session.scalars(sa.select(OcopCertificate)))
+    assert len(certificates) >= 8
+    for certificate in certificates:
+        assert 3 <= certificate.stars <= 5
+        assert certificate.status == "verified"
+        assert certificate.product_group in (
+            "food",
+            "beverages",
+            "herbal",
+            "textiles",
+            "souvenirs",
+            "tourism",
+        )
+        issued, expires = certificate.issued_on, certificate.expires_on
+        assert (expires.year - issued.year, expires.month, expires.day) == (
+            3,
+            issued.month,
+            issued.day,
+        )
+    assert any(c.stars == 5 and c.issuer == "Bộ Nông nghiệp và Môi trường" for c in certificates)
+    assert any(not c.is_valid_on(date(2026, 11, 23)) for c in certificates)  # one has expired
+
+
+@pytest.mark.parametrize(("email", "role"), DEMO_LOGINS)
+def test_every_demo_login_works_with_the_demo_password(client, email, role):
+    assert db.session.scalar(sa.select(User.role).where(User.email == email)) == role
+    response = client.post("/vi/login", data={"email": email, "password": "demo1234"})
+    assert response.status_code == 302
+
+
+def test_demo_staff_work_for_two_different_cooperatives():
+    def shops_of(email):
+        return set(
+            db.session.scalars(
+                sa.select(Shop.slug).join(ShopMember).join(User).where(User.email == email)
+            )
+        )
+
+    assert shops_of("staff@chohtx.vn") == {"htx-ca-phe-ea-tu"}
+    assert len(shops_of("staff2@chohtx.vn")) == 1
+    assert shops_of("staff2@chohtx.vn") != shops_of("staff@chohtx.vn")
+
+
+def test_seeding_again_changes_nothing_and_prints_the_logins(runner, demo_uploads):
+    models = (User, Shop, ShopMember, Product, ProductImage, OcopCertificate)
+    before = {model: count(model) for model in models}
+    files_before = sorted(p.name for p in demo_uploads.rglob("*.webp"))
+
+    result = runner.invoke(args=["demo", "seed"])
+
+    assert result.exit_code == 0, result.output
+    db.session.expire_all()
+    assert {model: count(model) for model in models} == before
+    assert sorted(p.name for p in demo_uploads.rglob("*.webp")) == files_before
+    assert "Demo logins (password demo1234)" in result.output
+    for email, _role in DEMO_LOGINS:
+        assert email in result.output
+
+
+@pytest.mark.parametrize(("lang", "name"), [("vi", "name_vi"), ("en", "name_en")])
+def test_home_page_lists_demo_products_in_its_language(client, lang, name):
+    html = client.get(f"/{lang}/").get_data(as_text=True)
+    assert html.count('class="card product-card"') >= 6
+    newest = db.session.scalars(
+        sa.select(getattr(Product, name)).where(getattr(Product, name) != "")
+    ).all()
+    assert sum(product_name in html for product_name in newest) >= 6
+
+
+def test_product_picture_on_the_home_page_is_served_as_webp(client):
+    html = client.get("/vi/").get_data(as_text=True)
+    src = re.search(r'class="card product-card">\s*<a [^>]*>\s*<img src="([^"]+)"', html).group(1)
+
+    response = client.get(src)
+
+    assert response.status_code == 200
+    assert response.mimetype == "image/webp"
+    assert Image.open(io.BytesIO(response.data)).format == "WEBP"
