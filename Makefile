@@ -20,7 +20,7 @@ $(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(BIN)/python
 	touch $(VENV)/.installed $@
 
 translations: $(VENV)/.installed
-	$(BIN)/pybabel compile -q -d translations
+	$(BIN)/pybabel -q compile -d translations
 
 run: $(VENV)/.installed translations
 	$(BIN)/flask db upgrade
