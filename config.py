@@ -46,6 +46,15 @@ class Config:
     STRIPE_WEBHOOK_SECRET = os.environ.get("STRIPE_WEBHOOK_SECRET")
     STRIPE_API_BASE = os.environ.get("STRIPE_API_BASE")
     COMMISSION_BPS = int(os.environ.get("COMMISSION_BPS", "800"))
+    # Orders: the marketplace account that VietQR transfers go to (the option is hidden
+    # without it), how long unpaid card/transfer orders hold their stock, default shipping.
+    VIETQR_BANK_BIN = os.environ.get("VIETQR_BANK_BIN")
+    VIETQR_ACCOUNT_NO = os.environ.get("VIETQR_ACCOUNT_NO")
+    VIETQR_ACCOUNT_NAME = os.environ.get("VIETQR_ACCOUNT_NAME", "")
+    CARD_PAYMENT_TIMEOUT_MINUTES = int(os.environ.get("CARD_PAYMENT_TIMEOUT_MINUTES", "60"))
+    BANK_TRANSFER_TIMEOUT_MINUTES = int(os.environ.get("BANK_TRANSFER_TIMEOUT_MINUTES", "2880"))
+    SHIPPING_FEE_VND = int(os.environ.get("SHIPPING_FEE_VND", "30000"))
+    FREE_SHIPPING_ABOVE_VND = int(os.environ.get("FREE_SHIPPING_ABOVE_VND", "500000"))
     AUTO_APPROVE = _flag("AUTO_APPROVE", True)
     LANGUAGES = ("vi", "en")
     BABEL_DEFAULT_LOCALE = "vi"
@@ -56,6 +65,9 @@ class Config:
     MAX_IMAGE_PIXELS = 40_000_000
     MAX_PRODUCT_IMAGES = 8
     PER_PAGE = 24
+    PAGE_CACHE = _flag("PAGE_CACHE", True)
+    PAGE_CACHE_SECONDS = 10
+    PAGE_CACHE_ENTRIES = 1000
     SQLALCHEMY_ENGINE_OPTIONS: dict = {}
     WTF_CSRF_TIME_LIMIT = None
     SESSION_COOKIE_SAMESITE = "Lax"

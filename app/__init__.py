@@ -37,10 +37,11 @@ def register_extensions(app: Flask) -> None:
     csrf.init_app(app)
     login_manager.init_app(app)
     i18n.init_app(app)
-    from app import database, media
+    from app import database, media, page_cache
 
     database.init_app(app)
     media.init_app(app)
+    page_cache.init_app(app)
 
 
 def register_blueprints(app: Flask) -> None:

@@ -8,7 +8,7 @@ import click
 from babel.numbers import format_currency
 from flask import Flask, abort, current_app, g, has_request_context, request, url_for
 from flask.cli import AppGroup
-from flask_babel import get_locale
+from flask_babel import get_locale, refresh
 from markupsafe import Markup
 
 from app.extensions import babel
@@ -22,8 +22,8 @@ def current_lang() -> str:
 
 
 def select_locale() -> str:
-    if not has_request_context():  # CLI commands speak the default language
-        return current_app.config["BABEL_DEFAULT_LOCALE"]
+    if not has_request_context():  # operator commands speak English, like flask's own CLI
+        return "en"
     if "lang" in g:
         return g.lang
     return request.accept_languages.best_match(current_app.config["LANGUAGES"]) or "vi"
@@ -75,6 +75,10 @@ def init_app(app: Flask) -> None:
 
     @app.url_value_preprocessor
     def pull_lang(endpoint, values):
+        # Babel caches the locale on g; drop it so it is chosen for this request
+        # (tests keep one app context across several requests).
+        g.pop("lang", None)
+        refresh()
         if values and "lang_code" in values:
             lang = values.pop("lang_code")
             if lang not in app.config["LANGUAGES"]:

@@ -8,6 +8,7 @@ import re
 import shutil
 
 import pytest
+from flask.testing import FlaskClient
 from flask_migrate import upgrade
 
 from app import create_app
@@ -19,7 +20,10 @@ from config import TestingConfig
 def template_db(tmp_path_factory):
     path = tmp_path_factory.mktemp("template") / "template.sqlite"
     app = create_app(
-        {**_settings(tmp_path_factory.mktemp("unused")), "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}"}
+        {
+            **_settings(tmp_path_factory.mktemp("unused")),
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}",
+        }
     )
     with app.app_context():
         upgrade()
@@ -34,9 +38,22 @@ def _settings(tmp_path) -> dict:
         "UPLOAD_DIR": str(tmp_path / "uploads"),
         "MAIL_OUTBOX_DIR": str(tmp_path / "outbox"),
         "SEARCH_INDEX_DIR": str(tmp_path / "search"),
+        "PAGE_CACHE_VERSION_FILE": str(tmp_path / "catalog-version"),
         "MAIL_SERVER": None,
         "SERVER_NAME": None,
     }
+
+
+class FreshContextClient(FlaskClient):
+    """Each request gets its own app context (own g and db session), as in production.
+
+    The test itself keeps an app context open for factories and queries; without this, Flask
+    would reuse it for requests, sharing g (locale, CSRF token) between them.
+    """
+
+    def open(self, *args, **kwargs):
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
 
 
 @pytest.fixture
@@ -44,6 +61,7 @@ def app(tmp_path, template_db):
     db_path = tmp_path / "test.sqlite"
     shutil.copy(template_db, db_path)
     app = create_app({**_settings(tmp_path), "SQLALCHEMY_DATABASE_URI": f"sqlite:///{db_path}"})
+    app.test_client_class = FreshContextClient
     with app.app_context():
         yield app
         db.session.remove()
@@ -65,9 +83,7 @@ class AuthActions:
         self._client = client
 
     def login(self, email="buyer@example.com", password="password123", lang="vi"):
-        return self._client.post(
-            f"/{lang}/login", data={"email": email, "password": password}
-        )
+        return self._client.post(f"/{lang}/login", data={"email": email, "password": password})
 
     def logout(self, lang="vi"):
         return self._client.post(f"/{lang}/logout")

@@ -8,6 +8,7 @@ from app.extensions import db
 from app.i18n import tr
 from app.media import ImageRejected
 from app.models import ProductStatus
+from app.page_cache import cached_for_anonymous
 from app.shops.services import managed_shop
 
 
@@ -16,6 +17,7 @@ def page_arg() -> int:
 
 
 @bp.route("/c/<slug>")
+@cached_for_anonymous
 def category_page(slug: str):
     category = services.category_by_slug(slug) or abort(404)
     pagination = db.paginate(
@@ -25,6 +27,7 @@ def category_page(slug: str):
 
 
 @bp.route("/p/<slug>")
+@cached_for_anonymous
 def product_page(slug: str):
     product = services.public_product_by_slug(slug) or abort(404)
     return render_template("catalog/product.html", product=product)

@@ -5,6 +5,7 @@ from app.catalog import services as catalog
 from app.extensions import db
 from app.main import bp
 from app.media import storage
+from app.page_cache import cached_for_anonymous
 from app.shops import services as shops
 
 
@@ -15,6 +16,7 @@ def root():
 
 
 @bp.route("/<lang_code>/")
+@cached_for_anonymous
 def home():
     return render_template(
         "main/home.html",

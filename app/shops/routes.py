@@ -6,6 +6,7 @@ from app.catalog import services as catalog
 from app.extensions import db
 from app.i18n import tr
 from app.media import ImageRejected
+from app.page_cache import cached_for_anonymous
 from app.shops import bp, services
 from app.shops.forms import ShopProfileForm
 
@@ -15,6 +16,7 @@ def page_arg() -> int:
 
 
 @bp.route("/shops")
+@cached_for_anonymous
 def shop_list():
     pagination = db.paginate(
         services.public_shops_query(), page=page_arg(), per_page=24, error_out=False
@@ -24,6 +26,7 @@ def shop_list():
 
 
 @bp.route("/s/<slug>")
+@cached_for_anonymous
 def shop_page(slug: str):
     shop = services.public_shop_by_slug(slug) or abort(404)
     pagination = db.paginate(
