@@ -42,6 +42,7 @@ serve: $(VENV)/.installed translations
 	$(BIN)/gunicorn --workers 2 --bind 127.0.0.1:$(PORT) wsgi:app
 
 bench: $(VENV)/.installed-dev translations
+	command -v wrk >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk)
 	$(BIN)/python bench/pages.py
 
 clean:
