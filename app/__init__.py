@@ -54,6 +54,11 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(accounts_bp, url_prefix="/<lang_code>")
     app.register_blueprint(shops_bp, url_prefix="/<lang_code>")
     app.register_blueprint(catalog_bp, url_prefix="/<lang_code>")
+    from app.orders import bp as orders_bp
+    from app.payments import bp as payments_bp
+
+    app.register_blueprint(orders_bp, url_prefix="/<lang_code>")
+    app.register_blueprint(payments_bp)  # the webhook has no locale; its pages carry their own
 
 
 def register_errorhandlers(app: Flask) -> None:
@@ -71,3 +76,6 @@ def register_commands(app: Flask) -> None:
 
     for group in (users_cli, shops_cli, catalog_cli, demo_cli, translate_cli):
         app.cli.add_command(group)
+    from app.orders.commands import orders_cli
+
+    app.cli.add_command(orders_cli)

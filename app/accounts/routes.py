@@ -14,6 +14,7 @@ from app.accounts.forms import (
     ResetRequestForm,
 )
 from app.i18n import current_lang
+from app.orders.cart import merge_guest_cart
 
 
 def safe_next(default: str) -> str:
@@ -40,6 +41,7 @@ def login():
         user = services.authenticate(form.email.data, form.password.data)
         if user:
             login_user(user, remember=form.remember.data)
+            merge_guest_cart(user)
             flash(_("Welcome back, %(name)s.", name=user.name), "success")
             return redirect(safe_next(url_for("main.home")))
         flash(_("Wrong email or password."), "error")
@@ -64,6 +66,7 @@ def register():
             form.email.errors.append(str(error))
         else:
             login_user(user)
+            merge_guest_cart(user)
             flash(_("Your account is ready."), "success")
             return redirect(safe_next(url_for("main.home")))
     return render_template("accounts/register.html", form=form), status

@@ -3,11 +3,37 @@
 from app.models.accounts import ROLES, User
 from app.models.catalog import Product, ProductImage, ProductStatus
 from app.models.ocop import OcopCertificate
+from app.models.orders import (
+    CartItem,
+    Order,
+    OrderEvent,
+    OrderLine,
+    PaymentMethod,
+    PaymentStatus,
+    ShippingRate,
+    ShopOrder,
+    ShopOrderStatus,
+)
+from app.models.payments import Payment, Refund, RefundLine, RefundStatus, StripeEvent
 from app.models.reference import Category, Province
 from app.models.shops import Shop, ShopMember, ShopStatus
 
 __all__ = [
     "ROLES",
+    "CartItem",
+    "Order",
+    "OrderEvent",
+    "OrderLine",
+    "Payment",
+    "PaymentMethod",
+    "PaymentStatus",
+    "Refund",
+    "RefundLine",
+    "RefundStatus",
+    "ShippingRate",
+    "ShopOrder",
+    "ShopOrderStatus",
+    "StripeEvent",
     "Category",
     "OcopCertificate",
     "Product",

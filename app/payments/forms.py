@@ -1,0 +1,13 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import StringField, SubmitField
+from wtforms.validators import DataRequired, Length
+
+
+class ConfirmTransferForm(FlaskForm):
+    reference = StringField(
+        _l("Bank transaction reference"),
+        validators=[DataRequired(), Length(min=3, max=120)],
+        description=_l("As shown in the bank statement for this transfer."),
+    )
+    submit = SubmitField(_l("Confirm payment received"))

@@ -1,0 +1,503 @@
+"""Money for orders: which methods are open, card payments, bank transfers, webhooks, refunds.
+
+Stripe is reached only through stripe_gateway, and never while this module holds a database
+transaction open: a refund is recorded (and its amount reserved) first, sent, then settled.
+"""
+
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from flask import current_app
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from sqlalchemy.exc import IntegrityError
+from werkzeug.exceptions import Forbidden
+
+from app.extensions import db
+from app.i18n import format_vnd
+from app.models import (
+    Order,
+    OrderLine,
+    Payment,
+    PaymentMethod,
+    PaymentStatus,
+    Refund,
+    RefundLine,
+    RefundStatus,
+    ShopOrder,
+    ShopOrderStatus,
+    StripeEvent,
+    User,
+)
+from app.models.base import utcnow
+from app.orders.states import SYSTEM, log_event, return_stock, transition
+from app.payments import stripe_gateway, vietqr
+from app.shops.services import is_staff_of, require_shop_staff
+
+# Cash on delivery is in the cooperative's hands from delivery on.
+AFTER_DELIVERY = (
+    ShopOrderStatus.DELIVERED,
+    ShopOrderStatus.COMPLETED,
+    ShopOrderStatus.PARTIALLY_REFUNDED,
+    ShopOrderStatus.REFUNDED,
+)
+
+
+class PaymentError(ValueError):
+    """A rule was broken; the message is for the user."""
+
+
+# --- what the buyer may choose --------------------------------------------------------------
+
+
+def bank_transfer_enabled() -> bool:
+    config = current_app.config
+    return bool(config.get("VIETQR_BANK_BIN") and config.get("VIETQR_ACCOUNT_NO"))
+
+
+def available_methods() -> list[str]:
+    """Cash on delivery always; bank transfer and card only when they are configured."""
+    methods = [PaymentMethod.COD]
+    if bank_transfer_enabled():
+        methods.append(PaymentMethod.BANK_TRANSFER)
+    if stripe_gateway.is_enabled():
+        methods.append(PaymentMethod.CARD)
+    return methods
+
+
+def transfer_message(order_number: str) -> str:
+    """The unique text the buyer types (or the QR fills in): "CHX-2026-000123" → "CHX2026000123"."""
+    return vietqr.fold_message(order_number)
+
+
+# --- bank transfer (VietQR) -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TransferInstructions:
+    bank_bin: str
+    account_no: str
+    account_name: str
+    amount_vnd: int
+    message: str
+    payload: str
+    svg: str
+
+
+def transfer_instructions(order: Order) -> TransferInstructions | None:
+    """What the buyer needs to pay by transfer: the VietQR code and the same data as text."""
+    if order.payment_method != PaymentMethod.BANK_TRANSFER or not bank_transfer_enabled():
+        return None
+    config = current_app.config
+    payload = vietqr.build_payload(
+        bank_bin=config["VIETQR_BANK_BIN"],
+        account_no=config["VIETQR_ACCOUNT_NO"],
+        amount_vnd=order.total_vnd,
+        message=order.transfer_message,
+    )
+    return TransferInstructions(
+        bank_bin=config["VIETQR_BANK_BIN"],
+        account_no=config["VIETQR_ACCOUNT_NO"],
+        account_name=config.get("VIETQR_ACCOUNT_NAME") or "",
+        amount_vnd=order.total_vnd,
+        message=order.transfer_message,
+        payload=payload,
+        svg=vietqr.qr_svg(payload, title=_("VietQR code for order %(n)s", n=order.number)),
+    )
+
+
+def may_confirm_transfer(user: User, order: Order) -> bool:
+    """The operator, or staff of every cooperative in the order (the money is the whole order's)."""
+    if not user.is_authenticated:
+        return False
+    if user.is_admin:
+        return True
+    return user.role == "staff" and all(is_staff_of(user, so.shop) for so in order.shop_orders)
+
+
+def confirm_bank_transfer(user: User, order: Order, reference: str) -> None:
+    """Staff or admin saw the money arrive: record the bank's reference and mark the order paid."""
+    if not may_confirm_transfer(user, order):
+        raise Forbidden(_("Only the marketplace operator may confirm this transfer."))
+    reference = " ".join((reference or "").split())
+    if not 3 <= len(reference) <= 120:
+        raise PaymentError(_("Enter the bank's transaction reference (3 to 120 characters)."))
+    if order.payment_method != PaymentMethod.BANK_TRANSFER:
+        raise PaymentError(_("This order is not paid by bank transfer."))
+    if order.payment_status != PaymentStatus.UNPAID:
+        raise PaymentError(_("This order is already paid."))
+    if not any(s.status == ShopOrderStatus.PENDING_PAYMENT for s in order.shop_orders):
+        raise PaymentError(_("This order was cancelled: send the money back to the buyer instead."))
+    used = db.session.scalar(
+        sa.select(Payment).where(
+            Payment.method == PaymentMethod.BANK_TRANSFER, Payment.reference == reference
+        )
+    )
+    if used is not None:
+        raise PaymentError(
+            _(
+                "Reference %(ref)s was already used for order %(n)s.",
+                ref=reference,
+                n=used.order.number,
+            )
+        )
+    try:
+        mark_paid(order, PaymentMethod.BANK_TRANSFER, order.total_vnd, reference, user)
+        db.session.commit()
+    except IntegrityError as error:  # the same reference confirmed at the same moment
+        db.session.rollback()
+        raise PaymentError(_("This transfer was just confirmed by someone else.")) from error
+
+
+def pending_transfers() -> list[Order]:
+    """Unpaid, still open bank-transfer orders, oldest first (the operator's to-do list)."""
+    return list(
+        db.session.scalars(
+            sa.select(Order)
+            .where(
+                Order.payment_method == PaymentMethod.BANK_TRANSFER,
+                Order.payment_status == PaymentStatus.UNPAID,
+                Order.shop_orders.any(ShopOrder.status == ShopOrderStatus.PENDING_PAYMENT),
+            )
+            .order_by(Order.created_at)
+        )
+    )
+
+
+# --- payments received ------------------------------------------------------------------------
+
+
+def mark_paid(
+    order: Order, method: str, amount_vnd: int, reference: str, actor: User | None = None
+) -> None:
+    """Record the money and move every waiting shop order to paid (the caller commits)."""
+    with force_locale(order.locale):  # notes speak the buyer's language, whoever acts
+        note = _("Payment received: %(amount)s", amount=format_vnd(amount_vnd, order.locale))
+    for shop_order in order.shop_orders:
+        if shop_order.status == ShopOrderStatus.PENDING_PAYMENT:
+            transition(shop_order, ShopOrderStatus.PAID, SYSTEM, actor, note)
+    order.payment_status = PaymentStatus.PAID
+    order.paid_at = utcnow()
+    order.payment_error = None
+    db.session.add(
+        Payment(
+            order_id=order.id,
+            method=method,
+            amount_vnd=amount_vnd,
+            reference=reference,
+            confirmed_by_id=actor.id if actor is not None else None,
+        )
+    )
+
+
+def record_cod_payment(shop_order: ShopOrder, actor: User | None) -> None:
+    """Cash collected at delivery: one payment per shop order (the caller commits)."""
+    order = shop_order.order
+    db.session.add(
+        Payment(
+            order_id=order.id,
+            shop_order_id=shop_order.id,
+            method=PaymentMethod.COD,
+            amount_vnd=shop_order.total_vnd,
+            reference=shop_order.number,
+            confirmed_by_id=actor.id if actor is not None else None,
+        )
+    )
+    open_parts = [s for s in order.shop_orders if s.status != ShopOrderStatus.CANCELLED]
+    if all(s.status in AFTER_DELIVERY for s in open_parts):
+        order.payment_status = PaymentStatus.PAID
+        order.paid_at = utcnow()
+
+
+def money_received(shop_order: ShopOrder) -> bool:
+    """Has the buyer paid for this shop order (so that cancelling or refunding returns money)?"""
+    order = shop_order.order
+    if order.payment_method == PaymentMethod.COD:
+        return shop_order.status in AFTER_DELIVERY
+    return order.payment_status != PaymentStatus.UNPAID
+
+
+# --- card payments ----------------------------------------------------------------------------
+
+
+def ensure_payment_intent(order: Order) -> stripe_gateway.Intent:
+    """The order's PaymentIntent, created on first need (idempotent, so a retry finds the same)."""
+    if order.stripe_payment_intent_id:
+        return stripe_gateway.retrieve_payment_intent(order.stripe_payment_intent_id)
+    intent = stripe_gateway.create_payment_intent(
+        order_number=order.number,
+        amount_vnd=order.total_vnd,
+        description=f"Chợ HTX {order.number}",
+    )
+    db.session.execute(
+        sa.update(Order)
+        .where(Order.id == order.id, Order.stripe_payment_intent_id.is_(None))
+        .values(stripe_payment_intent_id=intent.id)
+    )
+    db.session.commit()
+    return intent
+
+
+def release_payment_intent(order: Order) -> None:
+    """After an unpaid card order is cancelled or expired: cancel its intent, best effort."""
+    if order.payment_method != PaymentMethod.CARD or not order.stripe_payment_intent_id:
+        return
+    if not stripe_gateway.is_enabled():
+        return
+    try:
+        stripe_gateway.cancel_payment_intent(order.stripe_payment_intent_id)
+    except stripe_gateway.GatewayError:
+        pass  # an intent left open expires at Stripe; a late payment is refunded by the webhook
+
+
+# --- Stripe webhooks --------------------------------------------------------------------------
+
+
+def handle_stripe_event(event: dict) -> str:
+    """Apply a verified event exactly once (its id is stored in the same transaction).
+
+    Returns what happened, for the log. Unknown types are stored and ignored.
+    """
+    db.session.add(StripeEvent(id=str(event["id"])[:255], type=str(event["type"])[:80]))
+    try:
+        db.session.flush()
+    except IntegrityError:
+        db.session.rollback()
+        return "duplicate"
+    data = event.get("data")
+    obj = data.get("object") if isinstance(data, dict) else None
+    obj = obj if isinstance(obj, dict) else {}
+    handler = WEBHOOK_HANDLERS.get(event["type"])
+    to_refund: list[int] = []
+    outcome = handler(obj, to_refund) if handler else "ignored"
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        return "duplicate"
+    for refund_id in to_refund:  # money that came after the order closed goes straight back
+        try:
+            process_refund(refund_id)
+        except PaymentError as error:
+            current_app.logger.error("Refund %s of a late payment failed: %s", refund_id, error)
+    return outcome
+
+
+def _order_for_intent(intent: dict) -> Order | None:
+    number = (intent.get("metadata") or {}).get("order_number")
+    order = None
+    if number:
+        order = db.session.scalar(sa.select(Order).where(Order.number == number))
+    if order is None and intent.get("id"):
+        order = db.session.scalar(
+            sa.select(Order).where(Order.stripe_payment_intent_id == intent["id"])
+        )
+    return order
+
+
+def _on_intent_succeeded(intent: dict, to_refund: list[int]) -> str:
+    order = _order_for_intent(intent)
+    if order is None or order.payment_method != PaymentMethod.CARD:
+        return "unknown order"
+    if order.stripe_payment_intent_id is None:  # the event beat our own save of the id
+        order.stripe_payment_intent_id = intent["id"]
+    elif order.stripe_payment_intent_id != intent["id"]:
+        return "other intent"
+    if order.payment_status != PaymentStatus.UNPAID:
+        return "already paid"
+    amount = int(intent.get("amount_received") or intent.get("amount") or 0)
+    if amount != order.total_vnd:
+        with force_locale(order.locale):
+            note = _(
+                "A card payment of %(amount)s does not match the order total: check it in Stripe.",
+                amount=format_vnd(amount, order.locale),
+            )
+        log_event(order.id, None, None, note)
+        current_app.logger.error("Order %s: card amount %s != total", order.number, amount)
+        return "amount mismatch"
+    still_open = any(s.status == ShopOrderStatus.PENDING_PAYMENT for s in order.shop_orders)
+    mark_paid(order, PaymentMethod.CARD, amount, intent["id"])
+    if still_open:
+        return "paid"
+    # Cancelled or expired before the money arrived: record it, then pay it all back.
+    with force_locale(order.locale):
+        reason = _("Paid after the order was cancelled")
+    for shop_order in order.shop_orders:
+        refund = record_refund(
+            shop_order,
+            amount_vnd=shop_order.total_vnd,
+            reason=reason,
+            on_cancel=True,
+        )
+        db.session.flush()
+        to_refund.append(refund.id)
+    return "refunding late payment"
+
+
+def _on_intent_failed(intent: dict, to_refund: list[int]) -> str:
+    order = _order_for_intent(intent)
+    if order is None or order.payment_status != PaymentStatus.UNPAID:
+        return "ignored"  # e.g. an earlier attempt's failure arriving after the success
+    with force_locale(order.locale):
+        error = (intent.get("last_payment_error") or {}).get("message") or _(
+            "The card was declined."
+        )
+        note = _("Card payment failed: %(error)s", error=error)
+    order.payment_error = str(error)[:255]
+    log_event(order.id, None, None, note)
+    return "failed"
+
+
+def _on_charge_refunded(charge: dict, to_refund: list[int]) -> str:
+    order = _order_for_intent(
+        {"id": charge.get("payment_intent"), "metadata": charge.get("metadata")}
+    )
+    if order is None:
+        return "unknown order"
+    ours = db.session.scalar(
+        sa.select(sa.func.coalesce(sa.func.sum(Refund.amount_vnd), 0)).where(
+            Refund.order_id == order.id,
+            Refund.status.in_((RefundStatus.PENDING, RefundStatus.SUCCEEDED)),
+        )
+    )
+    outside = int(charge.get("amount_refunded") or 0) - int(ours)
+    if outside > 0:  # refunded in the Stripe dashboard: tell staff, the ledger must follow
+        with force_locale(order.locale):
+            note = _(
+                "%(amount)s was refunded outside Chợ HTX (in Stripe).",
+                amount=format_vnd(outside, order.locale),
+            )
+        log_event(order.id, None, None, note)
+        return "refund outside"
+    return "refund known"
+
+
+WEBHOOK_HANDLERS = {
+    "payment_intent.succeeded": _on_intent_succeeded,
+    "payment_intent.payment_failed": _on_intent_failed,
+    "charge.refunded": _on_charge_refunded,
+}
+
+
+# --- refunds ----------------------------------------------------------------------------------
+
+
+def record_refund(
+    shop_order: ShopOrder,
+    *,
+    amount_vnd: int,
+    reason: str,
+    lines: dict[OrderLine, int] | None = None,
+    shipping_vnd: int = 0,
+    on_cancel: bool = False,
+    actor: User | None = None,
+) -> Refund:
+    """Reserve a refund inside the caller's transaction.
+
+    Card refunds stay pending until process_refund has Stripe's answer; other methods are paid
+    back by hand, so their effects (stock, state) apply at once.
+    """
+    order = shop_order.order
+    by_card = order.payment_method == PaymentMethod.CARD
+    refund = Refund(
+        order_id=order.id,
+        shop_order=shop_order,
+        amount_vnd=amount_vnd,
+        shipping_vnd=shipping_vnd,
+        on_cancel=on_cancel,
+        status=RefundStatus.PENDING if by_card else RefundStatus.MANUAL,
+        reason=reason[:255],
+        created_by_id=actor.id if actor is not None and actor.is_authenticated else None,
+    )
+    for line, qty in (lines or {}).items():
+        refund.lines.append(
+            RefundLine(order_line=line, qty=qty, amount_vnd=line.unit_price_vnd * qty)
+        )
+    db.session.add(refund)
+    _reserve(refund, +1)
+    if not by_card:
+        refund.completed_at = utcnow()
+        _settle(refund, actor)
+    return refund
+
+
+def _reserve(refund: Refund, sign: int) -> None:
+    refund.shop_order.refunded_vnd += sign * refund.amount_vnd
+    refund.shop_order.order.refunded_vnd += sign * refund.amount_vnd
+    for refund_line in refund.lines:
+        refund_line.order_line.refunded_qty += sign * refund_line.qty
+
+
+def _settle(refund: Refund, actor: User | None) -> None:
+    """The money is on its way back: restock returned lines, move the state, log it."""
+    shop_order, order = refund.shop_order, refund.shop_order.order
+    with force_locale(order.locale):
+        note = _(
+            "Refund of %(amount)s: %(reason)s",
+            amount=format_vnd(refund.amount_vnd, order.locale),
+            reason=refund.reason,
+        )
+    if refund.on_cancel:
+        log_event(order.id, shop_order.id, actor, note)
+    else:
+        return_stock(shop_order, {rl.order_line.id: rl.qty for rl in refund.lines})
+        whole = all(line.refunded_qty == line.qty for line in shop_order.lines)
+        target = ShopOrderStatus.REFUNDED if whole else ShopOrderStatus.PARTIALLY_REFUNDED
+        transition(shop_order, target, SYSTEM, actor, note)
+    paid = db.session.scalar(
+        sa.select(sa.func.coalesce(sa.func.sum(Payment.amount_vnd), 0)).where(
+            Payment.order_id == order.id
+        )
+    )
+    if paid:
+        order.payment_status = (
+            PaymentStatus.REFUNDED
+            if order.refunded_vnd >= paid
+            else PaymentStatus.PARTIALLY_REFUNDED
+        )
+
+
+def process_refund(refund_id: int, actor: User | None = None) -> Refund:
+    """Send a pending card refund to Stripe (outside any transaction), then settle or undo it."""
+    refund = db.session.get(Refund, refund_id)
+    if refund is None or refund.status != RefundStatus.PENDING:
+        return refund
+    order = refund.order
+    db.session.commit()  # nothing may stay open while we wait for Stripe
+    try:
+        stripe_id = stripe_gateway.create_refund(
+            intent_id=order.stripe_payment_intent_id,
+            amount_vnd=refund.amount_vnd,
+            refund_key=f"{order.number}-{refund.id}",
+            order_number=order.number,
+        )
+    except stripe_gateway.GatewayError as error:
+        _reserve(refund, -1)
+        refund.status = RefundStatus.FAILED
+        refund.error = str(error)[:255]
+        with force_locale(order.locale):
+            note = _("Card refund failed: %(error)s", error=str(error))
+        log_event(order.id, refund.shop_order_id, actor, note)
+        db.session.commit()
+        raise PaymentError(_("Stripe did not refund: %(error)s", error=str(error))) from error
+    refund.status = RefundStatus.SUCCEEDED
+    refund.stripe_refund_id = stripe_id
+    refund.completed_at = utcnow()
+    _settle(refund, actor)
+    db.session.commit()
+    return refund
+
+
+def retry_refund(user: User, refund: Refund) -> Refund:
+    """Send a failed card refund again (same amount and lines)."""
+    require_shop_staff(user, refund.shop_order.shop)
+    if refund.status != RefundStatus.FAILED:
+        raise PaymentError(_("Only a failed refund can be sent again."))
+    shop_order = refund.shop_order
+    if refund.amount_vnd > shop_order.total_vnd - shop_order.refunded_vnd:
+        raise PaymentError(_("This amount was refunded meanwhile."))
+    refund.status = RefundStatus.PENDING
+    refund.error = None
+    _reserve(refund, +1)
+    db.session.commit()
+    return process_refund(refund.id, user)
