@@ -1,5 +1,6 @@
 """Locale in the URL (/vi/..., /en/...), Babel wiring, money and bilingual fields."""
 
+import functools
 import subprocess
 import sys
 from pathlib import Path
@@ -31,7 +32,12 @@ def select_locale() -> str:
 
 def format_vnd(amount_vnd: int, lang: str | None = None) -> str:
     """150.000 ₫ in Vietnamese, ₫150,000 in English: VND has no minor unit."""
-    return format_currency(amount_vnd, "VND", locale=lang or current_lang())
+    return _format_vnd(amount_vnd, lang or current_lang())
+
+
+@functools.lru_cache(maxsize=4096)
+def _format_vnd(amount_vnd: int, lang: str) -> str:
+    return format_currency(amount_vnd, "VND", locale=lang)  # slow-ish, and prices repeat
 
 
 def localized(obj, field: str, lang: str | None = None) -> tuple[str, bool]:

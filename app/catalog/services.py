@@ -50,7 +50,8 @@ def newest_products(limit: int = 12) -> list[Product]:
 
 
 def public_product_by_slug(slug: str) -> Product | None:
-    return db.session.scalar(public_products_query().where(Product.slug == slug))
+    query = public_products_query().where(Product.slug == slug)
+    return db.session.scalar(query.options(so.joinedload(Product.category)))
 
 
 def top_categories() -> list[Category]:

@@ -24,6 +24,9 @@ class Product(db.Model):
         sa.CheckConstraint("price_vnd > 0", name="price_positive"),
         sa.CheckConstraint("stock >= 0", name="stock_not_negative"),
         sa.Index("ix_product_public_new", "status", "is_hidden", "created_at"),
+        # Cover the public counts of category and shop pages (no table lookups).
+        sa.Index("ix_product_category_public", "category_id", "status", "is_hidden", "shop_id"),
+        sa.Index("ix_product_shop_public", "shop_id", "status", "is_hidden", "created_at"),
     )
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
