@@ -37,11 +37,12 @@ def register_extensions(app: Flask) -> None:
     csrf.init_app(app)
     login_manager.init_app(app)
     i18n.init_app(app)
-    from app import database, media, page_cache
+    from app import database, media, page_cache, search
 
     database.init_app(app)
     media.init_app(app)
     page_cache.init_app(app)
+    search.init_app(app)
 
 
 def register_blueprints(app: Flask) -> None:
@@ -54,6 +55,11 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(accounts_bp, url_prefix="/<lang_code>")
     app.register_blueprint(shops_bp, url_prefix="/<lang_code>")
     app.register_blueprint(catalog_bp, url_prefix="/<lang_code>")
+    from app.api import bp as api_bp
+    from app.search.routes import bp as search_bp
+
+    app.register_blueprint(search_bp, url_prefix="/<lang_code>")
+    app.register_blueprint(api_bp, url_prefix="/api/v1")  # no locale: ?lang= instead
     from app.orders import bp as orders_bp
     from app.payments import bp as payments_bp
 
@@ -79,3 +85,6 @@ def register_commands(app: Flask) -> None:
     from app.orders.commands import orders_cli
 
     app.cli.add_command(orders_cli)
+    from app.search.commands import search_cli
+
+    app.cli.add_command(search_cli)

@@ -111,7 +111,4 @@ def test_svg():
     qr = segno.make_qr(payload, error="m")
     assert not qr.is_micro
     assert 4 <= qr.version <= 10
-    assert (
-        qr.symbol_size(scale=4, border=2)
-        == (int(svg.split('width="')[1].split('"')[0]),) * 2
-    )
+    assert qr.symbol_size(scale=4, border=2) == (int(svg.split('width="')[1].split('"')[0]),) * 2

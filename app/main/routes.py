@@ -33,6 +33,10 @@ def healthz():
         db.session.execute(sa.text("SELECT 1"))
     except sa.exc.SQLAlchemyError:
         status.update(status="error", db="error")
+    from app import search
+
+    if not search.is_healthy():
+        status.update(status="error", search="error")
     return jsonify(status), 200 if status["status"] == "ok" else 503
 
 

@@ -1,0 +1,69 @@
+"""The JSON shapes of API v1 (DESIGN.md, "Public JSON API v1"); openapi.py describes them."""
+
+from urllib.parse import quote
+
+from flask import url_for
+
+from app.i18n import localized
+from app.media import image_url
+from app.models import Product, Shop
+from app.search.documents import vietnam_today
+
+
+def _text(obj, field: str, lang: str) -> str:
+    return localized(obj, field, lang)[0]
+
+
+def ocop_json(product: Product, lang: str) -> dict | None:
+    """The best verified certificate valid today, or None."""
+    today = vietnam_today()
+    valid = [c for c in product.certificates if c.is_valid_on(today)]
+    if not valid:
+        return None
+    best = max(valid, key=lambda c: (c.stars, c.expires_on))
+    home = url_for("main.home", lang_code=lang, _external=True)
+    return {
+        "stars": best.stars,
+        "certificate_no": best.certificate_no,
+        "issuer": best.issuer,
+        "expires_on": best.expires_on.isoformat(),
+        "verify_url": f"{home}ocop/verify/{quote(best.certificate_no)}",
+    }
+
+
+def product_json(product: Product, lang: str) -> dict:
+    cover = product.cover
+    return {
+        "id": product.id,
+        "sku": product.sku,
+        "slug": product.slug,
+        "name": _text(product, "name", lang),
+        "description": _text(product, "description", lang),
+        "lang": lang,
+        "shop": {
+            "slug": product.shop.slug,
+            "name": _text(product.shop, "name", lang),
+            "province": product.shop.province.slug,
+        },
+        "category": product.category.slug if product.category else None,
+        "price_vnd": product.price_vnd,
+        "currency": "VND",
+        "stock": product.stock,
+        "unit": product.unit or "",
+        "image": image_url(cover.key, "md", external=True) if cover else None,
+        "ocop": ocop_json(product, lang),
+        "url": url_for("catalog.product_page", lang_code=lang, slug=product.slug, _external=True),
+    }
+
+
+def shop_json(shop: Shop, lang: str, product_count: int) -> dict:
+    return {
+        "slug": shop.slug,
+        "name": _text(shop, "name", lang),
+        "description": _text(shop, "description", lang),
+        "lang": lang,
+        "province": shop.province.slug,
+        "product_count": product_count,
+        "image": image_url(shop.logo_key, "md", external=True) if shop.logo_key else None,
+        "url": url_for("shops.shop_page", lang_code=lang, slug=shop.slug, _external=True),
+    }

@@ -1,0 +1,208 @@
+"""Search: the small interface the rest of the app talks to, whatever engine is behind it.
+
+Only this package knows there is a Whoosh index. A PostgreSQL full-text backend can replace
+`WhooshBackend` behind the same functions: index_product, remove_product, search, suggest,
+reindex, is_healthy.
+
+The index follows the database like microblog's SearchableMixin: session hooks collect the
+products (and shops) a transaction changed and, once it has committed, the backend re-reads
+them and updates the index, so a product saved, approved, hidden or deleted, or a shop
+suspended, shows in search (or vanishes) as soon as the commit returns.
+"""
+
+from collections.abc import Callable, Iterable
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+from flask import Flask, current_app, has_app_context
+
+from app.extensions import db
+from app.models import OcopCertificate, Product, Shop
+from app.search.documents import (
+    FACETS,
+    PRICE_BANDS,
+    SORTS,
+    SearchFilters,
+    SearchResult,
+    all_documents,
+    count_public_products,
+    load_documents,
+    price_band_bounds,
+)
+from app.search.whoosh_backend import WhooshBackend
+
+__all__ = [
+    "FACETS",
+    "PRICE_BANDS",
+    "SORTS",
+    "SearchFilters",
+    "SearchResult",
+    "index_product",
+    "init_app",
+    "is_healthy",
+    "price_band_bounds",
+    "reindex",
+    "remove_product",
+    "search",
+    "suggest",
+]
+
+# Changes to other columns (stock, updated_at...) do not touch the index.
+PRODUCT_FIELDS = frozenset(
+    {
+        "name_vi",
+        "name_en",
+        "description_vi",
+        "description_en",
+        "category_id",
+        "category",  # set through the relationship, the column changes only during the flush
+        "price_vnd",
+        "status",
+        "is_hidden",
+        "shop_id",
+        "shop",
+        "created_at",
+    }
+)
+SHOP_FIELDS = frozenset({"status", "name_vi", "name_en", "province_id", "province"})
+
+
+def init_app(app: Flask) -> None:
+    app.config.setdefault("SEARCH_WRITE_TIMEOUT", 2.0)
+    app.extensions["search"] = WhooshBackend(
+        app.config["SEARCH_INDEX_DIR"], write_timeout=app.config["SEARCH_WRITE_TIMEOUT"]
+    )
+    _install_session_hooks()
+
+
+def backend() -> WhooshBackend:
+    return current_app.extensions["search"]
+
+
+# --- the interface ----------------------------------------------------------------------
+
+
+def search(
+    query: str | None,
+    lang: str = "vi",
+    filters: SearchFilters | None = None,
+    sort: str = "relevance",
+    page: int = 1,
+    per_page: int = 20,
+    facets: bool = True,
+) -> SearchResult:
+    """Public products matching every word of `query` (all of them when it is empty).
+
+    Words match with or without accents, in Vietnamese or English; accents typed and the
+    page language rank higher. Without words, "relevance" means newest first.
+    """
+    return backend().search(
+        query,
+        lang=lang,
+        filters=filters,
+        sort=sort if sort in SORTS else "relevance",
+        page=max(page, 1),
+        per_page=max(per_page, 1),
+        facets=facets,
+    )
+
+
+def suggest(prefix: str | None, lang: str = "vi", limit: int = 8) -> list[str]:
+    """Product names completing what a buyer is typing in the search box."""
+    return backend().suggest(prefix, lang=lang, limit=limit)
+
+
+def index_product(product: Product) -> None:
+    """Bring one product's entry up to date with its committed state (added or removed)."""
+    _apply([product.id], [])
+
+
+def remove_product(product_id: int) -> None:
+    _apply([product_id], [])
+
+
+def reindex(progress: Callable[[int], None] | None = None) -> int:
+    """Rebuild the whole index from the database; the live index serves until the swap."""
+    with so.Session(db.engine) as session:
+        return backend().rebuild(all_documents(session), _load, progress=progress)
+
+
+def public_product_count() -> int:
+    with so.Session(db.engine) as session:
+        return count_public_products(session)
+
+
+def is_healthy() -> bool:
+    return backend().check()
+
+
+def _load(product_ids: Iterable[int], shop_ids: Iterable[int]):
+    # Its own session: this runs after the request's transaction has committed.
+    with so.Session(db.engine) as session:
+        return load_documents(session, product_ids, shop_ids)
+
+
+def _apply(product_ids: Iterable[int], shop_ids: Iterable[int]) -> None:
+    engine = backend()
+    engine.journal(product_ids, shop_ids)
+    engine.apply_pending(_load)
+
+
+# --- following the database -------------------------------------------------------------
+
+
+def _modified(obj, names: frozenset[str]) -> bool:
+    state = sa.inspect(obj)
+    return any(state.attrs[name].history.has_changes() for name in names)
+
+
+def _collect_changes(session: so.Session, flush_context) -> None:
+    """after_flush: remember what this transaction changed (ids exist by now)."""
+    products, shops = session.info.setdefault("search_changes", (set(), set()))
+    for obj in session.new:
+        if isinstance(obj, Product):
+            products.add(obj.id)
+        elif isinstance(obj, OcopCertificate):
+            products.add(obj.product_id)
+    for obj in session.dirty:
+        if isinstance(obj, Product) and _modified(obj, PRODUCT_FIELDS):
+            products.add(obj.id)
+        elif isinstance(obj, Shop) and _modified(obj, SHOP_FIELDS):
+            shops.add(obj.id)
+        elif isinstance(obj, OcopCertificate):
+            products.add(obj.product_id)
+    for obj in session.deleted:
+        if isinstance(obj, Product):
+            products.add(obj.id)
+        elif isinstance(obj, OcopCertificate):
+            products.add(obj.product_id)
+
+
+def _apply_changes(session: so.Session) -> None:
+    """after_commit: the changes are in the database, so now they go into the index."""
+    products, shops = session.info.pop("search_changes", (set(), set()))
+    products.discard(None)
+    if not (products or shops) or not has_app_context():
+        return
+    if "search" not in current_app.extensions:
+        return
+    try:
+        _apply(products, shops)
+    except Exception:
+        # The commit stands; the journal keeps the change for the next writer or reindex.
+        current_app.logger.exception("search index update failed; it stays journaled")
+
+
+def _forget_changes(session: so.Session) -> None:
+    session.info.pop("search_changes", None)
+
+
+def _install_session_hooks() -> None:
+    hooks = (
+        ("after_flush", _collect_changes),
+        ("after_commit", _apply_changes),
+        ("after_rollback", _forget_changes),
+    )
+    for name, hook in hooks:
+        if not sa.event.contains(db.session, name, hook):
+            sa.event.listen(db.session, name, hook)

@@ -1,0 +1,76 @@
+"""The search page: /<lang>/search?q=, with facets, filter chips and "did you mean"."""
+
+from flask import Blueprint, render_template, request, url_for
+
+from app import search
+from app.catalog.services import top_categories
+from app.i18n import current_lang
+from app.search import services
+from app.search.analysis import highlight, snippet
+from app.search.documents import SORTS, SearchFilters, price_band_bounds
+
+bp = Blueprint("search", __name__)
+
+PER_PAGE = 24
+FILTER_ARGS = ("category", "province", "shop", "ocop_stars", "min_price", "max_price")
+
+
+def _int_arg(name: str, low: int = 0, high: int | None = None) -> int | None:
+    """A page forgives a bad number in the URL: it is just ignored."""
+    value = request.args.get(name, type=int)
+    if value is None or value < low or (high is not None and value > high):
+        return None
+    return value
+
+
+def filters_from_args() -> SearchFilters:
+    return SearchFilters(
+        category=request.args.get("category") or None,
+        province=request.args.get("province") or None,
+        shop=request.args.get("shop") or None,
+        ocop_stars=_int_arg("ocop_stars", 3, 5),
+        min_price=_int_arg("min_price"),
+        max_price=_int_arg("max_price"),
+    )
+
+
+def search_url(**changes) -> str:
+    """This search with some parameters changed (None removes one); back to page 1."""
+    args = {k: v for k, v in request.args.items() if k in ("q", "sort", *FILTER_ARGS)}
+    for name, value in changes.items():
+        if value is None:
+            args.pop(name, None)
+        else:
+            args[name] = value
+    return url_for("search.results", **args)
+
+
+def band_url(key: str) -> str:
+    low, high = price_band_bounds(key)
+    return search_url(min_price=low, max_price=high)
+
+
+@bp.route("/search")
+def results():
+    query = (request.args.get("q") or "")[:200]
+    sort = request.args.get("sort") if request.args.get("sort") in SORTS else "relevance"
+    page = _int_arg("page", 1, 10_000) or 1
+    filters = filters_from_args()
+    lang = current_lang()
+    result = search.search(query, lang, filters, sort=sort, page=page, per_page=PER_PAGE)
+    return render_template(
+        "search/results.html",
+        query=query,
+        result=result,
+        products=services.products_in_order(result.ids),
+        facets=services.facet_labels(result.facets, filters),
+        chips=services.filter_labels(filters),
+        sort=sort,
+        sorts=SORTS,
+        categories=top_categories() if not result.total else [],
+        page_args={k: v for k, v in request.args.items() if k != "page"},
+        search_url=search_url,
+        band_url=band_url,
+        highlight=highlight,
+        snippet=snippet,
+    )
