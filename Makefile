@@ -25,6 +25,7 @@ translations: $(VENV)/.installed
 run: $(VENV)/.installed translations
 	$(BIN)/flask db upgrade
 	$(BIN)/flask demo seed
+	$(BIN)/flask search reindex
 	$(BIN)/flask run --host 127.0.0.1 --port $(PORT)
 
 /usr/bin/chromium:

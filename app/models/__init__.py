@@ -1,6 +1,7 @@
 """All models, importable from one place (Alembic and the app see the same metadata)."""
 
 from app.models.accounts import ROLES, User
+from app.models.audit import AuditEntry
 from app.models.catalog import Product, ProductImage, ProductStatus
 from app.models.ocop import OcopCertificate
 from app.models.orders import (
@@ -20,6 +21,7 @@ from app.models.shops import Shop, ShopMember, ShopStatus
 
 __all__ = [
     "ROLES",
+    "AuditEntry",
     "CartItem",
     "Order",
     "OrderEvent",
