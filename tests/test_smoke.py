@@ -13,3 +13,10 @@ def test_staff_login_reaches_own_products(client, auth):
     assert auth.login("staff@example.com").status_code == 302
     response = client.get(f"/vi/manage/{shop.slug}/products")
     assert response.status_code == 200
+
+
+def test_favicon_is_served_as_svg(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 200
+    assert response.mimetype == "image/svg+xml"
+    assert b"<svg" in response.data

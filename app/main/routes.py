@@ -26,6 +26,14 @@ def home():
     )
 
 
+@bp.route("/favicon.ico")
+def favicon():
+    """Browsers ask for /favicon.ico whatever the page says; answer with the SVG icon."""
+    return send_from_directory(
+        current_app.static_folder, "favicon.svg", mimetype="image/svg+xml", max_age=86400
+    )
+
+
 @bp.route("/healthz")
 def healthz():
     status = {"status": "ok", "db": "ok", "search": "ok"}
