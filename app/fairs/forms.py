@@ -68,9 +68,11 @@ class FairForm(FlaskForm):
 
 
 class NewSectionForm(FlaskForm):
-    kind = SelectField(
-        _l("Kind of section"), choices=list(SECTION_LABELS.items()), validators=[InputRequired()]
-    )
+    kind = SelectField(_l("Kind of section"), validators=[InputRequired()])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.kind.choices = list(SECTION_LABELS.items())
 
 
 class SectionForm(FlaskForm):
