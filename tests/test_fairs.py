@@ -258,6 +258,7 @@ def test_fair_list_groups_current_upcoming_and_past(client):
         starts_on=date(2026, 11, 28),
         ends_on=date(2026, 12, 2),
     )
+    make_fair(owner, slug="closed", name_en="Closed Fair", status=FairStatus.ARCHIVED)
     make_fair(
         owner,
         slug="soon",
@@ -268,7 +269,7 @@ def test_fair_list_groups_current_upcoming_and_past(client):
     listing = services.public_fairs(today=date(2026, 11, 30))
     assert [f.slug for f in listing.current] == ["now"]
     assert [f.slug for f in listing.upcoming] == ["soon"]
-    assert [f.slug for f in listing.past] == ["past"]
+    assert [f.slug for f in listing.past] == ["closed", "past"]  # archived counts as past
     page = client.get("/en/fairs").get_data(as_text=True)
     assert (
         page.index("On now")
@@ -421,7 +422,7 @@ def test_staff_can_only_accept_invitations_for_their_own_shops(client, auth):
     assert db.session.get(FairExhibitor, invitation.id).status == ExhibitorStatus.INVITED
 
 
-def test_shop_applies_and_the_organiser_approves(client, auth):
+def test_shop_applies_and_the_organiser_approves(client, auth, outbox):
     fair = make_fair(organiser())
     shop = ShopFactory()
     staff_of(shop, email="staff@example.com")
@@ -431,6 +432,9 @@ def test_shop_applies_and_the_organiser_approves(client, auth):
     client.post(f"/en/manage/{shop.slug}/fairs/{fair.slug}/apply")
     row = db.session.scalar(sa.select(FairExhibitor))
     assert row.status == ExhibitorStatus.APPLIED
+    (mail,) = outbox()
+    assert mail["To"] == "organiser@example.com"
+    assert f"/vi/organise/fairs/{fair.slug}/exhibitors" in mail.get_content()
     auth.logout(lang="en")
     auth.login("organiser@example.com", lang="en")
     client.post(
@@ -548,3 +552,66 @@ def test_cancelled_orders_are_left_out_of_the_sales(client, auth):
     db.session.commit()
     (row,) = services.sales_by_exhibitor(fair.organiser, fair)
     assert (row.orders, row.gmv_vnd) == (0, 0)
+
+
+def test_booth_map_and_gallery_pictures_are_uploaded_and_bad_files_refused(client, auth):
+    fair = make_fair(organiser())
+    booth_map = FairSection(fair=fair, kind=SectionKind.BOOTH_MAP, position=2, title_en="Map")
+    gallery = FairSection(fair=fair, kind=SectionKind.GALLERY, position=3, title_en="Photos")
+    db.session.add_all([booth_map, gallery])
+    db.session.commit()
+    auth.login("organiser@example.com", lang="en")
+    base = f"/en/organise/fairs/{fair.slug}/sections"
+    response = client.post(
+        f"{base}/{booth_map.id}",
+        data={"title_en": "Map", "image": (io.BytesIO(image_bytes("PNG")), "map.png")},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 302
+    refused = client.post(
+        f"{base}/{gallery.id}",
+        data={
+            "title_en": "Photos",
+            "images": [
+                (io.BytesIO(image_bytes()), "ok.jpg"),
+                (io.BytesIO(b"not an image"), "bad.jpg"),
+            ],
+        },
+        content_type="multipart/form-data",
+    )
+    assert refused.status_code == 400
+    assert "This file is not an image we can read." in refused.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(FairSection, gallery.id).images == []  # nothing half-written
+    client.post(
+        f"{base}/{gallery.id}",
+        data={
+            "title_en": "Photos",
+            "caption_en": "Opening day",
+            "images": [(io.BytesIO(image_bytes()), "a.jpg"), (io.BytesIO(image_bytes()), "b.jpg")],
+        },
+        content_type="multipart/form-data",
+    )
+    db.session.expire_all()
+    assert len(db.session.get(FairSection, gallery.id).images) == 2
+    auth.logout(lang="en")
+    page = client.get(f"/en/fairs/{fair.slug}").get_data(as_text=True)
+    key = db.session.get(FairSection, booth_map.id).image_key
+    assert key and key in page
+    assert page.count("Opening day") >= 2
+
+
+def test_search_for_a_fair_links_products_with_the_fair_kept(client):
+    fair = make_fair(organiser())
+    honey = ProductFactory(name_en="Exhibited honey")
+    exhibit(fair, honey.shop)
+    html = client.get(f"/en/search?fair={fair.slug}").get_data(as_text=True)
+    assert f"/en/p/{honey.slug}?fair={fair.slug}" in html
+    product_page = client.get(f"/en/p/{honey.slug}?fair={fair.slug}").get_data(as_text=True)
+    assert f'name="fair" value="{fair.slug}"' in product_page
+
+
+def test_unknown_fair_in_the_search_is_ignored(client):
+    ProductFactory(name_en="Any honey")
+    html = client.get("/en/search?fair=no-such-fair").get_data(as_text=True)
+    assert "Any honey" in html

@@ -134,20 +134,25 @@ class FairListing:
 
 
 def public_fairs(today: date | None = None) -> FairListing:
-    """Published fairs: on now, coming (soonest first) and past (latest first)."""
+    """Public fairs: on now, coming (soonest first) and past (latest first, archived ones too)."""
     today = today or local_today()
     fairs = list(
         db.session.scalars(
             sa.select(Fair)
-            .where(Fair.status == FairStatus.PUBLISHED)
+            .where(Fair.status.in_(FairStatus.PUBLIC))
             .options(so.joinedload(Fair.province))
             .order_by(Fair.starts_on, Fair.id)
         )
     )
+    live = [f for f in fairs if f.status == FairStatus.PUBLISHED]
     return FairListing(
-        current=[f for f in fairs if f.starts_on <= today <= f.ends_on],
-        upcoming=[f for f in fairs if f.starts_on > today],
-        past=sorted((f for f in fairs if f.ends_on < today), key=lambda f: f.ends_on, reverse=True),
+        current=[f for f in live if f.starts_on <= today <= f.ends_on],
+        upcoming=[f for f in live if f.starts_on > today],
+        past=sorted(
+            (f for f in fairs if f.ends_on < today or f.status == FairStatus.ARCHIVED),
+            key=lambda f: f.ends_on,
+            reverse=True,
+        ),
     )
 
 
@@ -412,11 +417,8 @@ def invite_shop(user: User, fair: Fair, shop: Shop) -> FairExhibitor:
     audit.record("fair.invite", fair, actor=user, shop=shop.slug)
     mails = [_invitation_mail(fair, shop, member.user) for member in shop.members]
     db.session.commit()
-    for to, subject, text in mails:
-        try:
-            send_email(to, subject, text)
-        except Exception:  # the invitation stands; staff also see it on their dashboard
-            current_app.logger.exception("Fair invitation mail to %s not sent", to)
+    for mail in mails:
+        _send(*mail)
     return exhibitor
 
 
@@ -455,8 +457,38 @@ def apply_to_fair(user: User, fair: Fair, shop: Shop) -> FairExhibitor:
     db.session.add(exhibitor)
     db.session.flush()
     audit.record("fair.apply", fair, actor=user, shop=shop.slug)
+    mail = _application_mail(fair, shop)
     db.session.commit()
+    _send(*mail)
     return exhibitor
+
+
+def _application_mail(fair: Fair, shop: Shop) -> tuple[str, str, str]:
+    organiser = fair.organiser
+    lang = organiser.locale if organiser.locale in ("vi", "en") else "vi"
+    with force_locale(lang):
+        shop_name = localized(shop, "name", lang)[0]
+        fair_name = localized(fair, "name", lang)[0]
+        subject = _("%(shop)s applies to exhibit at %(fair)s", shop=shop_name, fair=fair_name)
+        text = "\n".join(
+            [
+                _("Hello %(name)s,", name=organiser.name),
+                "",
+                _("%(shop)s applies to exhibit at %(fair)s.", shop=shop_name, fair=fair_name),
+                _("Approve or decline the application here:"),
+                url_for(
+                    "fairs.organise_exhibitors", slug=fair.slug, lang_code=lang, _external=True
+                ),
+            ]
+        )
+    return organiser.email, subject, text
+
+
+def _send(to: str, subject: str, text: str) -> None:
+    try:
+        send_email(to, subject, text)
+    except Exception:  # the change stands; the dashboards show it too
+        current_app.logger.exception("Fair mail to %s not sent", to)
 
 
 def respond_to_invitation(user: User, exhibitor: FairExhibitor, accept: bool) -> None:
