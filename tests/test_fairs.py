@@ -344,12 +344,25 @@ def test_ics_schedule_parses_back_with_icalendar(client):
     assert str(vi.walk("VEVENT")[0]["SUMMARY"]) == "Khai mạc"
 
 
-def test_published_page_is_cached_and_shows_edits_at_once(client):
+def test_published_page_is_cached_and_shows_edits_at_once(app):
     fair = make_fair(organiser())
-    assert "Dak Lak Fair" in client.get(f"/en/fairs/{fair.slug}").get_data(as_text=True)
+    exhibitor = exhibit(fair, ShopFactory(name_en="Ea Tu Cooperative"))
+    url = f"/en/fairs/{fair.slug}"
+    section = FairSection(fair=fair, kind=SectionKind.EXHIBITORS, position=2)
+    db.session.add(section)
+    db.session.commit()
+
+    def stranger_sees() -> str:  # a new visitor each time: no cookie, so the cache may serve
+        return app.test_client().get(url).get_data(as_text=True)
+
+    assert "Dak Lak Fair" in stranger_sees()
+    assert (("localhost", url + "?")) in app.extensions["page_cache"].entries
     fair.name_en = "Renamed Fair"
     db.session.commit()
-    assert "Renamed Fair" in client.get(f"/en/fairs/{fair.slug}").get_data(as_text=True)
+    assert "Renamed Fair" in stranger_sees()
+    exhibitor.booth = "B12"
+    db.session.commit()
+    assert "Booth B12" in stranger_sees()
 
 
 def test_shop_the_fair_search_is_filtered_to_the_exhibitors(client):
