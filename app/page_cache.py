@@ -21,7 +21,9 @@ from flask_wtf.csrf import generate_csrf
 from app.extensions import db
 
 PLACEHOLDER = "__csrf_token_placeholder__"
-SESSION_KEYS_SAFE_TO_SHARE = {"csrf_token", "_permanent"}
+# Flask-Login's session protection marks a stranger's session `_fresh: False` on their second
+# request (it has a CSRF token but no login): still nothing personal, so still shareable.
+SESSION_KEYS_SAFE_TO_SHARE = {"csrf_token", "_permanent", "_fresh"}
 
 
 class PageCache:
