@@ -99,43 +99,37 @@ def _field_error(form, error: services.FairError) -> None:
         flash(str(error), "error")
 
 
-@bp.route("/organise/fairs/new", methods=["GET", "POST"])
-@role_required(*ORGANISER)
-def organise_new():
-    form = _fair_form()
+def _fair_details(fair=None):
+    """The create and edit form of a fair's details (a new fair when `fair` is None)."""
+    form = _fair_form(fair)
     if form.validate_on_submit():
         cover = form.cover.data.read() if form.cover.data else None
         try:
-            fair = services.save_fair(current_user, None, form.values(), cover)
+            saved = services.save_fair(current_user, fair, form.values(), cover)
         except services.FairError as error:
             _field_error(form, error)
         except ImageRejected as error:
             form.cover.errors.append(str(error))
         else:
-            flash(_("The fair is created as a draft. Now add its sections."), "success")
-            return redirect(url_for("fairs.organise_sections", slug=fair.slug))
+            if fair is None:
+                flash(_("The fair is created as a draft. Now add its sections."), "success")
+                return redirect(url_for("fairs.organise_sections", slug=saved.slug))
+            flash(_("The fair is saved."), "success")
+            return redirect(url_for("fairs.organise_edit", slug=saved.slug))
     status = 400 if form.is_submitted() else 200
-    return render_template("fairs/organise_form.html", form=form, fair=None), status
+    return render_template("fairs/organise_form.html", form=form, fair=fair), status
+
+
+@bp.route("/organise/fairs/new", methods=["GET", "POST"])
+@role_required(*ORGANISER)
+def organise_new():
+    return _fair_details()
 
 
 @bp.route("/organise/fairs/<slug>/edit", methods=["GET", "POST"])
 @role_required(*ORGANISER)
 def organise_edit(slug: str):
-    fair = services.organised_fair(current_user, slug)
-    form = _fair_form(fair)
-    if form.validate_on_submit():
-        cover = form.cover.data.read() if form.cover.data else None
-        try:
-            services.save_fair(current_user, fair, form.values(), cover)
-        except services.FairError as error:
-            _field_error(form, error)
-        except ImageRejected as error:
-            form.cover.errors.append(str(error))
-        else:
-            flash(_("The fair is saved."), "success")
-            return redirect(url_for("fairs.organise_edit", slug=fair.slug))
-    status = 400 if form.is_submitted() else 200
-    return render_template("fairs/organise_form.html", form=form, fair=fair), status
+    return _fair_details(services.organised_fair(current_user, slug))
 
 
 @bp.route("/organise/fairs/<slug>/status", methods=["POST"])

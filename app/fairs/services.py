@@ -422,25 +422,31 @@ def invite_shop(user: User, fair: Fair, shop: Shop) -> FairExhibitor:
     return exhibitor
 
 
+def _language_of(user: User) -> str:
+    return user.locale if user.locale in ("vi", "en") else "vi"
+
+
+def _greeting(to: User, *lines: str) -> str:
+    """A mail's text; call it under the recipient's locale."""
+    return "\n".join([_("Hello %(name)s,", name=to.name), "", *lines])
+
+
 def _invitation_mail(fair: Fair, shop: Shop, staff: User) -> tuple[str, str, str]:
-    lang = staff.locale if staff.locale in ("vi", "en") else "vi"
+    lang = _language_of(staff)
+    fair_name = localized(fair, "name", lang)[0]
     with force_locale(lang):
-        fair_name = localized(fair, "name", lang)[0]
         subject = _("Invitation to exhibit at %(fair)s", fair=fair_name)
-        text = "\n".join(
-            [
-                _("Hello %(name)s,", name=staff.name),
-                "",
-                _(
-                    "%(shop)s is invited to exhibit at %(fair)s, from %(start)s to %(end)s.",
-                    shop=localized(shop, "name", lang)[0],
-                    fair=fair_name,
-                    start=fair.starts_on.isoformat(),
-                    end=fair.ends_on.isoformat(),
-                ),
-                _("Accept or decline the invitation here:"),
-                url_for("fairs.shop_fairs", slug=shop.slug, lang_code=lang, _external=True),
-            ]
+        text = _greeting(
+            staff,
+            _(
+                "%(shop)s is invited to exhibit at %(fair)s, from %(start)s to %(end)s.",
+                shop=localized(shop, "name", lang)[0],
+                fair=fair_name,
+                start=fair.starts_on.isoformat(),
+                end=fair.ends_on.isoformat(),
+            ),
+            _("Accept or decline the invitation here:"),
+            url_for("fairs.shop_fairs", slug=shop.slug, lang_code=lang, _external=True),
         )
     return staff.email, subject, text
 
@@ -465,21 +471,15 @@ def apply_to_fair(user: User, fair: Fair, shop: Shop) -> FairExhibitor:
 
 def _application_mail(fair: Fair, shop: Shop) -> tuple[str, str, str]:
     organiser = fair.organiser
-    lang = organiser.locale if organiser.locale in ("vi", "en") else "vi"
+    lang = _language_of(organiser)
+    names = {"shop": localized(shop, "name", lang)[0], "fair": localized(fair, "name", lang)[0]}
     with force_locale(lang):
-        shop_name = localized(shop, "name", lang)[0]
-        fair_name = localized(fair, "name", lang)[0]
-        subject = _("%(shop)s applies to exhibit at %(fair)s", shop=shop_name, fair=fair_name)
-        text = "\n".join(
-            [
-                _("Hello %(name)s,", name=organiser.name),
-                "",
-                _("%(shop)s applies to exhibit at %(fair)s.", shop=shop_name, fair=fair_name),
-                _("Approve or decline the application here:"),
-                url_for(
-                    "fairs.organise_exhibitors", slug=fair.slug, lang_code=lang, _external=True
-                ),
-            ]
+        subject = _("%(shop)s applies to exhibit at %(fair)s", **names)
+        text = _greeting(
+            organiser,
+            _("%(shop)s applies to exhibit at %(fair)s.", **names),
+            _("Approve or decline the application here:"),
+            url_for("fairs.organise_exhibitors", slug=fair.slug, lang_code=lang, _external=True),
         )
     return organiser.email, subject, text
 
