@@ -65,6 +65,9 @@ def register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(orders_bp, url_prefix="/<lang_code>")
     app.register_blueprint(payments_bp)  # the webhook has no locale; its pages carry their own
+    from app.fairs import bp as fairs_bp
+
+    app.register_blueprint(fairs_bp, url_prefix="/<lang_code>")
 
 
 def register_errorhandlers(app: Flask) -> None:

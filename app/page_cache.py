@@ -21,7 +21,9 @@ from flask_wtf.csrf import generate_csrf
 from app.extensions import db
 
 PLACEHOLDER = "__csrf_token_placeholder__"
-SESSION_KEYS_SAFE_TO_SHARE = {"csrf_token", "_permanent"}
+# Flask-Login's session protection marks a stranger's session `_fresh: False` on their second
+# request (it has a CSRF token but no login): still nothing personal, so still shareable.
+SESSION_KEYS_SAFE_TO_SHARE = {"csrf_token", "_permanent", "_fresh"}
 
 
 class PageCache:
@@ -111,9 +113,22 @@ def csrf_token_for_template() -> str:
 
 
 def _note_catalog_change(session, flush_context) -> None:
-    from app.models import Category, OcopCertificate, Product, ProductImage, Shop
+    from app.models import (
+        Category,
+        Fair,
+        FairExhibitor,
+        FairFeaturedProduct,
+        FairImage,
+        FairSection,
+        OcopCertificate,
+        Product,
+        ProductImage,
+        ScheduleEvent,
+        Shop,
+    )
 
     watched = (Product, ProductImage, Shop, Category, OcopCertificate)
+    watched += (Fair, FairSection, FairImage, FairExhibitor, FairFeaturedProduct, ScheduleEvent)
     if any(isinstance(obj, watched) for obj in (*session.new, *session.dirty, *session.deleted)):
         session.info["catalog_changed"] = True
 

@@ -191,3 +191,19 @@ def test_product_picture_on_the_home_page_is_served_as_webp(client):
     assert response.status_code == 200
     assert response.mimetype == "image/webp"
     assert Image.open(io.BytesIO(response.data)).format == "WEBP"
+
+
+def test_demo_has_one_published_fair_with_sections_and_two_exhibitors(client, runner):
+    from app.models import ExhibitorStatus, Fair, FairStatus
+
+    (fair,) = db.session.scalars(sa.select(Fair)).all()
+    assert fair.status == FairStatus.PUBLISHED
+    assert fair.organiser.email == "organiser@chohtx.vn"
+    assert len(fair.sections) >= 3
+    assert [e.status for e in fair.exhibitors] == [ExhibitorStatus.ACCEPTED] * 2
+    assert all(e.featured for e in fair.exhibitors)
+    html = client.get(f"/en/fairs/{fair.slug}").get_data(as_text=True)
+    assert fair.name_en in html and 'name="fair"' in html
+
+    assert runner.invoke(args=["demo", "seed"]).exit_code == 0
+    assert count(Fair) == 1

@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from app.accounts.services import create_user, find_user_by_email
 from app.catalog.services import category_by_slug, product_by_sku, unique_product_slug
 from app.demo import data, images
+from app.demo.fair import ensure_demo_fair
 from app.extensions import db
 from app.media import StoredImage, delete_image, store_image
 from app.models import Category, OcopCertificate, Product, ProductImage, Shop, User
@@ -26,6 +27,7 @@ class SeedReport:
     shops: int = 0
     products: int = 0
     certificates: int = 0
+    fairs: int = 0
     stored_keys: list[str] = field(default_factory=list)
 
     @property
@@ -46,7 +48,8 @@ def seed_demo() -> SeedReport:
         _add_products(shops, report)
         admin = next(users[user.email] for user in data.USERS if user.role == "admin")
         _add_certificates(shops, admin, report)
-        # fairs: added with the fairs issue
+        organiser = next(users[user.email] for user in data.USERS if user.role == "organiser")
+        report.fairs = ensure_demo_fair(organiser, shops)
         db.session.commit()
     except BaseException:
         db.session.rollback()

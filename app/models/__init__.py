@@ -3,6 +3,17 @@
 from app.models.accounts import ROLES, User
 from app.models.audit import AuditEntry
 from app.models.catalog import Product, ProductImage, ProductStatus
+from app.models.fairs import (
+    ExhibitorStatus,
+    Fair,
+    FairExhibitor,
+    FairFeaturedProduct,
+    FairImage,
+    FairSection,
+    FairStatus,
+    ScheduleEvent,
+    SectionKind,
+)
 from app.models.ocop import OcopCertificate
 from app.models.orders import (
     CartItem,
@@ -23,6 +34,15 @@ __all__ = [
     "ROLES",
     "AuditEntry",
     "CartItem",
+    "ExhibitorStatus",
+    "Fair",
+    "FairExhibitor",
+    "FairFeaturedProduct",
+    "FairImage",
+    "FairSection",
+    "FairStatus",
+    "ScheduleEvent",
+    "SectionKind",
     "Order",
     "OrderEvent",
     "OrderLine",

@@ -69,6 +69,8 @@ class CartItem(db.Model):
     )
     qty: so.Mapped[int]
     added_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
+    # Added from a fair's page: the sale counts for that fair (see app/fairs).
+    fair_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("fair.id", ondelete="SET NULL"))
 
     product: so.Mapped[Product] = so.relationship()
 
@@ -211,6 +213,9 @@ class OrderLine(db.Model):
     unit_price_vnd: so.Mapped[int] = so.mapped_column(sa.BigInteger)
     qty: so.Mapped[int]
     refunded_qty: so.Mapped[int] = so.mapped_column(default=0)
+    fair_id: so.Mapped[int | None] = so.mapped_column(
+        sa.ForeignKey("fair.id", ondelete="SET NULL"), index=True
+    )
 
     shop_order: so.Mapped[ShopOrder] = so.relationship(back_populates="lines")
 

@@ -16,6 +16,7 @@ from app.i18n import tr
 from app.models import CartItem, Product, ShippingRate, Shop, User
 
 SESSION_KEY = "cart"
+FAIR_SESSION_KEY = "cart_fairs"  # {product id: fair id} for lines added from a fair's page
 MAX_LINES = 50  # the session cookie must stay small
 MAX_QTY = 999
 
@@ -28,6 +29,7 @@ class CartError(ValueError):
 class CartLine:
     product: Product
     qty: int
+    fair_id: int | None = None  # the fair whose page it was added from (its sales figures)
 
     @property
     def total_vnd(self) -> int:
@@ -138,6 +140,21 @@ def quantities(user: User | None) -> dict[int, int]:
     return {int(key): qty for key, qty in _session_cart().items()}
 
 
+def fair_ids(user: User | None) -> dict[int, int]:
+    """{product id: fair id} for the lines added from a fair's page."""
+    if _signed_in(user):
+        rows = db.session.execute(
+            sa.select(CartItem.product_id, CartItem.fair_id).where(
+                CartItem.user_id == user.id, CartItem.fair_id.is_not(None)
+            )
+        )
+        return dict(rows.all())
+    raw = session.get(FAIR_SESSION_KEY)
+    if not isinstance(raw, dict):
+        return {}
+    return {int(k): v for k, v in raw.items() if str(k).isdigit() and isinstance(v, int)}
+
+
 def item_count(user: User | None) -> int:
     """Units in the cart, for the header."""
     if _signed_in(user):
@@ -162,10 +179,13 @@ def load_cart(user: User | None) -> Cart:
         )
         .order_by(Product.id)
     ).all()
+    fairs = fair_ids(user)
     groups: dict[int, ShopCart] = {}
     for product in products:
         group = groups.setdefault(product.shop_id, ShopCart(shop=product.shop, lines=[]))
-        group.lines.append(CartLine(product=product, qty=wanted[product.id]))
+        group.lines.append(
+            CartLine(product=product, qty=wanted[product.id], fair_id=fairs.get(product.id))
+        )
     for group in groups.values():
         fee, free_above = shipping_rate(group.shop.id)
         group.free_above_vnd = free_above
@@ -201,31 +221,52 @@ def _item(user: User, product_id: int) -> CartItem | None:
     )
 
 
-def _store(user: User | None, product_id: int, qty: int, item: CartItem | None = None) -> None:
-    """Write one line (qty 0 removes it); the database cart commits, the session one is saved."""
+def _store(
+    user: User | None,
+    product_id: int,
+    qty: int,
+    item: CartItem | None = None,
+    fair_id: int | None = None,
+) -> None:
+    """Write one line (qty 0 removes it); the database cart commits, the session one is saved.
+
+    A fair_id marks the line as added from that fair's page; without one, a mark stays."""
     if _signed_in(user):
         item = item or _item(user, product_id)
         if qty == 0:
             if item is not None:
                 db.session.delete(item)
         elif item is None:
-            db.session.add(CartItem(user_id=user.id, product_id=product_id, qty=qty))
+            db.session.add(
+                CartItem(user_id=user.id, product_id=product_id, qty=qty, fair_id=fair_id)
+            )
         else:
             item.qty = qty
+            item.fair_id = fair_id or item.fair_id
         db.session.commit()
         return
     cart = _session_cart()
+    fairs = {str(k): v for k, v in fair_ids(None).items()}
     if qty == 0:
         cart.pop(str(product_id), None)
+        fairs.pop(str(product_id), None)
     else:
         if str(product_id) not in cart and len(cart) >= MAX_LINES:
             raise CartError(_("Your cart is full: check out or remove something first."))
         cart[str(product_id)] = qty
+        if fair_id:
+            fairs[str(product_id)] = fair_id
     session[SESSION_KEY] = cart
+    if fairs:
+        session[FAIR_SESSION_KEY] = fairs
+    else:
+        session.pop(FAIR_SESSION_KEY, None)
 
 
-def add_item(user: User | None, product_id: int, qty: int) -> Product:
-    """Add units of a product; the total in the cart may not exceed the stock."""
+def add_item(user: User | None, product_id: int, qty: int, fair_id: int | None = None) -> Product:
+    """Add units of a product; the total in the cart may not exceed the stock.
+
+    `fair_id` attributes the line to a fair when it was added from that fair's page."""
     product = _product_for_cart(product_id)
     item = _item(user, product.id) if _signed_in(user) else None
     if _signed_in(user):
@@ -233,7 +274,7 @@ def add_item(user: User | None, product_id: int, qty: int) -> Product:
     else:
         in_cart = int(_session_cart().get(str(product.id), 0))
     _check_qty(product, in_cart + qty)
-    _store(user, product.id, in_cart + qty, item)
+    _store(user, product.id, in_cart + qty, item, fair_id=fair_id)
     return product
 
 
@@ -253,7 +294,9 @@ def merge_guest_cart(user: User) -> None:
     Quantities of the same product add up, capped at the stock; unsellable lines are dropped.
     """
     guest = {int(key): qty for key, qty in _session_cart().items()}
+    guest_fairs = fair_ids(None)
     session.pop(SESSION_KEY, None)
+    session.pop(FAIR_SESSION_KEY, None)
     if not guest:
         return
     mine = {
@@ -266,10 +309,14 @@ def merge_guest_cart(user: User) -> None:
             continue
         item = mine.get(product_id)
         total = min((item.qty if item else 0) + qty, product.stock, MAX_QTY)
+        fair_id = guest_fairs.get(product_id)
         if item is None:
-            db.session.add(CartItem(user_id=user.id, product_id=product_id, qty=total))
+            db.session.add(
+                CartItem(user_id=user.id, product_id=product_id, qty=total, fair_id=fair_id)
+            )
         else:
             item.qty = total
+            item.fair_id = fair_id or item.fair_id
     db.session.commit()
 
 

@@ -199,6 +199,7 @@ def place_order(user: User, delivery: Delivery, payment_method: str, lang: str) 
                         unit_price_vnd=product.price_vnd,
                         qty=line.qty,
                         refunded_qty=0,
+                        fair_id=line.fair_id,
                     )
                 )
             db.session.add(

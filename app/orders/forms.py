@@ -33,6 +33,7 @@ PAYMENT_LABELS = {
 
 class AddToCartForm(FlaskForm):
     product_id = IntegerField(validators=[InputRequired()])
+    fair = HiddenField()  # the slug of the fair page it was added from, if any
     qty = IntegerField(
         _l("Quantity"),
         default=1,

@@ -4,6 +4,7 @@ from flask_login import current_user, login_required
 
 from app.catalog.services import public_product_by_slug
 from app.extensions import db
+from app.fairs import services as fairs
 from app.i18n import current_lang, tr
 from app.models import PaymentMethod, Product, Refund
 from app.orders import bp, services
@@ -58,12 +59,14 @@ def cart_add():
         if form.product_id.errors:
             abort(400)
         return _product_page_with_error(form.product_id.data, " ".join(form.qty.errors), status=400)
+    fair_id = fairs.attributed_fair_id(form.fair.data, form.product_id.data)
     try:
-        product = carts.add_item(current_user, form.product_id.data, form.qty.data)
+        product = carts.add_item(current_user, form.product_id.data, form.qty.data, fair_id)
     except carts.CartError as error:
         return _product_page_with_error(form.product_id.data, str(error), status=409)
     flash(_("%(name)s is in your cart.", name=tr(product, "name")), "success")
-    return redirect(url_for("catalog.product_page", slug=product.slug))
+    fair = form.fair.data if fair_id else None  # the product page keeps the fair for more adds
+    return redirect(url_for("catalog.product_page", slug=product.slug, fair=fair))
 
 
 @bp.route("/cart/update", methods=["POST"])

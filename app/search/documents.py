@@ -63,6 +63,7 @@ class SearchFilters:
     category: str | None = None  # a category slug; a top-level one includes its children
     province: str | None = None
     shop: str | None = None
+    shops: tuple[str, ...] | None = None  # any of these shop slugs (a fair's exhibitors)
     ocop_stars: int | None = None
     min_price: int | None = None
     max_price: int | None = None

@@ -1,10 +1,12 @@
 """The search page: /<lang>/search?q=, with facets, filter chips and "did you mean"."""
 
 from flask import Blueprint, render_template, request, url_for
+from flask_babel import gettext as _
 
 from app import search
 from app.catalog.services import top_categories
-from app.i18n import current_lang
+from app.fairs import services as fairs
+from app.i18n import current_lang, tr
 from app.search import services
 from app.search.analysis import highlight, snippet
 from app.search.documents import SORTS, SearchFilters, price_band_bounds
@@ -12,7 +14,7 @@ from app.search.documents import SORTS, SearchFilters, price_band_bounds
 bp = Blueprint("search", __name__)
 
 PER_PAGE = 24
-FILTER_ARGS = ("category", "province", "shop", "ocop_stars", "min_price", "max_price")
+FILTER_ARGS = ("category", "province", "shop", "fair", "ocop_stars", "min_price", "max_price")
 
 
 def _int_arg(name: str, low: int = 0, high: int | None = None) -> int | None:
@@ -28,10 +30,17 @@ def filters_from_args() -> SearchFilters:
         category=request.args.get("category") or None,
         province=request.args.get("province") or None,
         shop=request.args.get("shop") or None,
+        shops=fair_shops(request.args.get("fair")),
         ocop_stars=_int_arg("ocop_stars", 3, 5),
         min_price=_int_arg("min_price"),
         max_price=_int_arg("max_price"),
     )
+
+
+def fair_shops(fair_slug: str | None) -> tuple[str, ...] | None:
+    """`fair=<slug>`: the products of that fair's exhibitors (an unknown fair is ignored)."""
+    slugs = fairs.exhibitor_shop_slugs(fair_slug) if fair_slug else None
+    return tuple(slugs) if slugs is not None else None
 
 
 def search_url(**changes) -> str:
@@ -58,13 +67,17 @@ def results():
     filters = filters_from_args()
     lang = current_lang()
     result = search.search(query, lang, filters, sort=sort, page=page, per_page=PER_PAGE)
+    chips = services.filter_labels(filters)
+    if filters.shops is not None:
+        fair = fairs.fair_by_slug(request.args["fair"])
+        chips["fair"] = _("Fair: %(name)s", name=tr(fair, "name"))
     return render_template(
         "search/results.html",
         query=query,
         result=result,
         products=services.products_in_order(result.ids),
         facets=services.facet_labels(result.facets, filters),
-        chips=services.filter_labels(filters),
+        chips=chips,
         sort=sort,
         sorts=SORTS,
         categories=top_categories() if not result.total else [],

@@ -668,6 +668,11 @@ class WhooshBackend:
             value = getattr(filters, facet)
             if value not in (None, ""):
                 docs &= view.value_bits(facet, value)
+        if filters.shops is not None:
+            any_shop = 0
+            for slug in filters.shops:
+                any_shop |= view.value_bits("shop", slug)
+            docs &= any_shop
         low, high = filters.min_price, filters.max_price
         if docs and (low is not None or high is not None):
             docs &= view.facts.price_bits(low or 0, math.inf if high is None else high)
