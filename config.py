@@ -71,7 +71,16 @@ class Config:
     SQLALCHEMY_ENGINE_OPTIONS: dict = {}
     WTF_CSRF_TIME_LIMIT = None
     SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_SAMESITE = "Lax"
     PASSWORD_RESET_MAX_AGE = 3600
+    # Rate limits per client address (Flask-Limiter syntax). The storage is per process
+    # unless RATELIMIT_STORAGE_URI points at a shared store.
+    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_LOGIN = "10 per minute;50 per hour"
+    RATELIMIT_REGISTER = "5 per minute;30 per hour"
+    RATELIMIT_PASSWORD_RESET = "5 per minute;30 per hour"
+    RATELIMIT_SEARCH_API = "120 per minute"
+    RATELIMIT_SUGGEST_API = "300 per minute"
 
 
 class DevelopmentConfig(Config):
@@ -91,6 +100,7 @@ class ProductionConfig(Config):
     SESSION_COOKIE_SECURE = True
     SESSION_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SECURE = True
+    REMEMBER_COOKIE_HTTPONLY = True
     PREFERRED_URL_SCHEME = "https"
 
 
