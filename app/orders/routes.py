@@ -57,7 +57,9 @@ def cart_add():
     if not form.validate_on_submit():
         if form.product_id.errors:
             abort(400)
-        return _product_page_with_error(form.product_id.data, " ".join(form.qty.errors), status=400)
+        return _product_page_with_error(
+            form.product_id.data, " ".join(map(str, form.qty.errors)), status=400
+        )
     try:
         product = carts.add_item(current_user, form.product_id.data, form.qty.data)
     except carts.CartError as error:
@@ -81,7 +83,7 @@ def cart_update():
             flash(message, "success")
             return redirect(url_for("orders.cart"))
     else:
-        flash(" ".join(form.qty.errors) or _("Choose a quantity from 0 to 999."), "error")
+        flash(" ".join(map(str, form.qty.errors)) or _("Choose a quantity from 0 to 999."), "error")
     return render_template("orders/cart.html", cart=carts.load_cart(current_user)), status
 
 

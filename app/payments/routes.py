@@ -52,7 +52,7 @@ def confirm_transfer(number: str):
         abort(404)
     form = ConfirmTransferForm()
     if not form.validate_on_submit():
-        flash(" ".join(form.reference.errors), "error")
+        flash(" ".join(map(str, form.reference.errors)), "error")
     else:
         try:
             services.confirm_bank_transfer(current_user, order, form.reference.data)
