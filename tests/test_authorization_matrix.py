@@ -24,6 +24,7 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from flask import url_for
 
 from app import create_app
 from app.extensions import db
@@ -293,8 +294,6 @@ def test_get_for_every_role(world, tmp_path, rule):
     app = copy_of(world, tmp_path)
     with app.app_context():
         with app.test_request_context():
-            from flask import url_for
-
             url = url_for(rule.endpoint, **world.url_args(rule.endpoint, set(rule.arguments)))
         got = {role: outcome(client_as(app, world, role).get(url)) for role in ROLES}
         db.engine.dispose()
@@ -316,8 +315,6 @@ def test_post_for_every_role(world, tmp_path, rule):
         app = copy_of(world, folder)
         with app.app_context():
             with app.test_request_context():
-                from flask import url_for
-
                 args = world.url_args(rule.endpoint, set(rule.arguments))
                 url = url_for(rule.endpoint, **args)
             client = client_as(app, world, role)
@@ -338,8 +335,6 @@ def test_post_without_csrf_token_is_refused(world, tmp_path, rule):
     app = copy_of(world, tmp_path)
     with app.app_context():
         with app.test_request_context():
-            from flask import url_for
-
             url = url_for(rule.endpoint, **world.url_args(rule.endpoint, set(rule.arguments)))
         response = client_as(app, world, "admin").post(url, data=form_data(world, rule.endpoint))
         db.engine.dispose()
