@@ -9,6 +9,7 @@ import time
 from urllib.parse import urlsplit, urlunsplit
 
 from flask import Flask, current_app, request
+from werkzeug.routing import IntegerConverter
 
 from app.extensions import limiter
 
@@ -91,5 +92,14 @@ def retry_after_seconds() -> int | None:
     return max(1, int(current.reset_at - time.time()))
 
 
+class BoundedIntegerConverter(IntegerConverter):
+    """`<int:...>` in URLs, at most a 64-bit integer: an absurd id is a 404, not a database
+    overflow (SQLite and PostgreSQL columns hold 64 bits at most)."""
+
+    def __init__(self, map, fixed_digits=0, min=None, max=2**63 - 1, signed=False):  # noqa: A002
+        super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
+
+
 def init_app(app: Flask) -> None:
+    app.url_map.converters["int"] = BoundedIntegerConverter  # before blueprints add rules
     app.after_request(add_security_headers)

@@ -361,3 +361,14 @@ def test_template_has_no_inline_script_handler_or_style(template):
 def test_static_script_needs_no_eval(script):
     code = script.read_text()
     assert not re.search(r"\beval\(|new Function\(|setAttribute\(\s*[\"'](on|style)", code)
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/products/99999999999999999999999",
+        "/en/manage/x/products/9999999999999999999999/edit",
+    ],
+)
+def test_absurd_ids_in_urls_are_not_found(client, path):
+    assert client.get(path).status_code == 404
