@@ -13,7 +13,7 @@ from urllib.parse import quote
 
 import pytest
 import sqlalchemy as sa
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from app.extensions import db
@@ -192,6 +192,8 @@ def test_search_page_survives_and_escapes_every_query(client, shop_with_products
     path=st.sampled_from(["/en/", "/vi/shops", "/en/s/htx-fuzz", "/en/cart", "/en/login"]),
     query=params(["page", "next", "q"]),
 )
+@example(path="/vi/shops", query={"page": "99999999999999999999999999"})
+@example(path="/en/", query={"_external": "1", "_scheme": "javascript"})
 def test_public_pages_survive_any_query_string(client, shop_with_products, path, query):
     assert_safe_page(client.get(path, query_string=query), query)
 

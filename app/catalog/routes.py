@@ -9,12 +9,9 @@ from app.i18n import tr
 from app.media import ImageRejected
 from app.models import ProductStatus
 from app.page_cache import cached_for_anonymous
+from app.paging import page_arg
 from app.security import safe_redirect_target
 from app.shops.services import managed_shop
-
-
-def page_arg() -> int:
-    return max(request.args.get("page", 1, type=int) or 1, 1)
 
 
 @bp.route("/c/<slug>")

@@ -22,15 +22,11 @@ from app.orders.forms import (
     StaffCancelForm,
 )
 from app.orders.states import STAFF, STATUS_LABELS, OrderStateError, can_move, status_label
+from app.paging import page_arg
 from app.payments import services as payments
 from app.payments import stripe_gateway
 from app.payments.forms import ConfirmTransferForm
 from app.shops.services import all_provinces, managed_shop
-
-
-def page_arg() -> int:
-    return max(request.args.get("page", 1, type=int) or 1, 1)
-
 
 # --- cart -----------------------------------------------------------------------------------
 
