@@ -76,6 +76,9 @@ class Config:
     # Rate limits per client address (Flask-Limiter syntax). The storage is per process
     # unless RATELIMIT_STORAGE_URI points at a shared store.
     RATELIMIT_STORAGE_URI = "memory://"
+    # How many reverse proxies in front of the app set X-Forwarded-For/-Proto/-Host. 0 trusts
+    # none: behind a proxy every client would share its address (and its rate limits).
+    TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
     RATELIMIT_LOGIN = "10 per minute;50 per hour"
     RATELIMIT_REGISTER = "5 per minute;30 per hour"
     RATELIMIT_PASSWORD_RESET = "5 per minute;30 per hour"

@@ -9,6 +9,7 @@ import time
 from urllib.parse import urlsplit, urlunsplit
 
 from flask import Flask, current_app, request
+from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
 from app.extensions import limiter
@@ -103,3 +104,8 @@ class BoundedIntegerConverter(IntegerConverter):
 def init_app(app: Flask) -> None:
     app.url_map.converters["int"] = BoundedIntegerConverter  # before blueprints add rules
     app.after_request(add_security_headers)
+    proxies = app.config.get("TRUSTED_PROXY_COUNT", 0)
+    if proxies:
+        # Client address (rate limits), scheme (secure cookies, redirects) and host as the
+        # proxies saw them; headers beyond the trusted hops are ignored, so not spoofable.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)

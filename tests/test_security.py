@@ -372,3 +372,23 @@ def test_static_script_needs_no_eval(script):
 )
 def test_absurd_ids_in_urls_are_not_found(client, path):
     assert client.get(path).status_code == 404
+
+
+def test_forwarded_address_counts_only_behind_a_trusted_proxy(tmp_path, template_db):
+    shutil.copy(template_db, tmp_path / "proxy.sqlite")
+    base = {
+        **_settings(tmp_path),
+        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'proxy.sqlite'}",
+    }
+    for proxies, expected in [(0, [200, 429]), (1, [200, 200])]:
+        app = create_app(
+            {**base, "TRUSTED_PROXY_COUNT": proxies, "RATELIMIT_SUGGEST_API": "1/minute"}
+        )
+        client = app.test_client()
+        statuses = [
+            client.get("/api/v1/suggest?q=ca", headers={"X-Forwarded-For": address}).status_code
+            for address in ("203.0.113.1", "203.0.113.2")
+        ]
+        assert statuses == expected, proxies
+        with app.app_context():
+            db.engine.dispose()
