@@ -84,6 +84,7 @@ class Config:
     RATELIMIT_PASSWORD_RESET = "5 per minute;30 per hour"
     RATELIMIT_SEARCH_API = "120 per minute"
     RATELIMIT_SUGGEST_API = "300 per minute"
+    RATELIMIT_REPORT = "5 per minute;30 per hour"  # for the report form (admin issue)
 
 
 class DevelopmentConfig(Config):
