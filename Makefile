@@ -34,9 +34,14 @@ run: $(VENV)/.installed translations
 test: $(VENV)/.installed-dev translations /usr/bin/chromium
 	$(BIN)/pytest
 
+# pip-audit checks every package of the venv (requirements-dev.txt, so requirements.txt and
+# what they pull in) against PyPI's vulnerability data; AUDIT_SERVICE=osv asks OSV instead.
+AUDIT_SERVICE ?= pypi
+
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/pip-audit --vulnerability-service $(AUDIT_SERVICE) --progress-spinner off
 
 serve: $(VENV)/.installed translations
 	$(BIN)/flask db upgrade

@@ -71,7 +71,20 @@ class Config:
     SQLALCHEMY_ENGINE_OPTIONS: dict = {}
     WTF_CSRF_TIME_LIMIT = None
     SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_SAMESITE = "Lax"
     PASSWORD_RESET_MAX_AGE = 3600
+    # Rate limits per client address (Flask-Limiter syntax). The storage is per process
+    # unless RATELIMIT_STORAGE_URI points at a shared store.
+    RATELIMIT_STORAGE_URI = "memory://"
+    # How many reverse proxies in front of the app set X-Forwarded-For/-Proto/-Host. 0 trusts
+    # none: behind a proxy every client would share its address (and its rate limits).
+    TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+    RATELIMIT_LOGIN = "10 per minute;50 per hour"
+    RATELIMIT_REGISTER = "5 per minute;30 per hour"
+    RATELIMIT_PASSWORD_RESET = "5 per minute;30 per hour"
+    RATELIMIT_SEARCH_API = "120 per minute"
+    RATELIMIT_SUGGEST_API = "300 per minute"
+    RATELIMIT_REPORT = "5 per minute;30 per hour"  # for the report form (admin issue)
 
 
 class DevelopmentConfig(Config):
@@ -91,6 +104,7 @@ class ProductionConfig(Config):
     SESSION_COOKIE_SECURE = True
     SESSION_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SECURE = True
+    REMEMBER_COOKIE_HTTPONLY = True
     PREFERRED_URL_SCHEME = "https"
 
 

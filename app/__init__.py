@@ -30,16 +30,18 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
 
 def register_extensions(app: Flask) -> None:
     from app import i18n
-    from app.extensions import csrf, db, login_manager, migrate
+    from app.extensions import csrf, db, limiter, login_manager, migrate
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"), render_as_batch=True)
     csrf.init_app(app)
     login_manager.init_app(app)
+    limiter.init_app(app)
     i18n.init_app(app)
-    from app import database, media, page_cache, search
+    from app import database, media, page_cache, search, security
 
     database.init_app(app)
+    security.init_app(app)
     media.init_app(app)
     page_cache.init_app(app)
     search.init_app(app)

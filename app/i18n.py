@@ -70,7 +70,9 @@ def has_fallback(obj, *fields: str) -> bool:
 def url_for_lang(lang: str, external: bool = False) -> str:
     """The current page in another language (keeps path arguments and the query)."""
     if request.endpoint and request.url_rule and "lang_code" in request.url_rule.arguments:
-        args = {**request.args.to_dict(), **(request.view_args or {})}
+        # Query keys like _external or _scheme would be taken as url_for's own options.
+        query = {k: v for k, v in request.args.items() if not k.startswith("_")}
+        args = {**query, **(request.view_args or {})}
         args["lang_code"] = lang
         return url_for(request.endpoint, **args, _external=external)
     return url_for("main.home", lang_code=lang, _external=external)

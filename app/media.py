@@ -5,6 +5,7 @@ can replace the local folder without touching callers.
 """
 
 import io
+import re
 import secrets
 import warnings
 from dataclasses import dataclass
@@ -49,6 +50,14 @@ class LocalStorage:
 
 def storage() -> LocalStorage:
     return current_app.extensions["media_storage"]
+
+
+RENDITION_NAME = re.compile(rf"[0-9a-f]{{32}}-(?:{'|'.join(SIZES)})\.webp")
+
+
+def is_rendition_name(name: str) -> bool:
+    """A file name store_image writes (key-size.webp), and nothing else."""
+    return RENDITION_NAME.fullmatch(name) is not None
 
 
 def image_url(key: str, size: str = "md", external: bool = False) -> str:

@@ -1,5 +1,3 @@
-from urllib.parse import urlsplit
-
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
@@ -13,25 +11,19 @@ from app.accounts.forms import (
     ResetPasswordForm,
     ResetRequestForm,
 )
+from app.extensions import limiter
 from app.i18n import current_lang
 from app.orders.cart import merge_guest_cart
+from app.security import configured_limit, safe_redirect_target
 
 
 def safe_next(default: str) -> str:
     """Only follow a `next` that stays on this site."""
-    target = request.args.get("next", "")
-    parts = urlsplit(target)
-    if (
-        target.startswith("/")
-        and not target.startswith("//")
-        and not parts.netloc
-        and "\\" not in target
-    ):
-        return target
-    return default
+    return safe_redirect_target(request.args.get("next"), default)
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(configured_limit("RATELIMIT_LOGIN"), methods=["POST"])
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("main.home"))
@@ -52,6 +44,7 @@ def login():
 
 
 @bp.route("/register", methods=["GET", "POST"])
+@limiter.limit(configured_limit("RATELIMIT_REGISTER"), methods=["POST"])
 def register():
     if current_user.is_authenticated:
         return redirect(url_for("main.home"))
@@ -109,6 +102,7 @@ def change_password():
 
 
 @bp.route("/reset-password", methods=["GET", "POST"])
+@limiter.limit(configured_limit("RATELIMIT_PASSWORD_RESET"), methods=["POST"])
 def reset_request():
     form = ResetRequestForm()
     if form.validate_on_submit():
@@ -120,6 +114,7 @@ def reset_request():
 
 
 @bp.route("/reset-password/<token>", methods=["GET", "POST"])
+@limiter.limit(configured_limit("RATELIMIT_PASSWORD_RESET"), methods=["POST"])
 def reset_password(token: str):
     user = services.user_for_reset_token(token)
     if user is None:

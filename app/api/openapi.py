@@ -135,6 +135,10 @@ def _answer(schema: str, description: str) -> dict:
 
 BAD_REQUEST = _answer("Error", "A parameter is invalid.")
 NOT_FOUND = _answer("Error", "Not found, or not public.")
+TOO_MANY = {
+    **_answer("Error", "Too many requests from this address; wait as `Retry-After` says."),
+    "headers": {"Retry-After": {"description": "Seconds to wait.", "schema": {"type": "integer"}}},
+}
 
 
 def openapi_document() -> dict:
@@ -188,6 +192,7 @@ def openapi_document() -> dict:
                     "responses": {
                         "200": _answer("ProductList", "One page of products."),
                         "400": BAD_REQUEST,
+                        "429": TOO_MANY,
                     },
                 }
             },
@@ -254,6 +259,7 @@ def openapi_document() -> dict:
                     "responses": {
                         "200": _answer("Suggestions", "Suggestions, best first."),
                         "400": BAD_REQUEST,
+                        "429": TOO_MANY,
                     },
                 }
             },

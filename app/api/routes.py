@@ -10,10 +10,11 @@ from app import search
 from app.api import bp
 from app.api.openapi import openapi_document
 from app.api.shapes import product_json, shop_json
-from app.extensions import db
+from app.extensions import db, limiter
 from app.models import Category, Province, Shop
 from app.search import services
 from app.search.documents import SORTS, SearchFilters
+from app.security import configured_limit
 from app.shops import services as shops
 
 
@@ -75,6 +76,7 @@ def paging_args() -> tuple[int, int]:
 
 
 @bp.route("/products")
+@limiter.limit(configured_limit("RATELIMIT_SEARCH_API"))
 def products():
     lang = lang_arg()
     page, per_page = paging_args()
@@ -139,6 +141,7 @@ def shop(slug: str):
 
 
 @bp.route("/suggest")
+@limiter.limit(configured_limit("RATELIMIT_SUGGEST_API"))
 def suggest():
     """Product names completing what is typed in a search box; quick enough for each key."""
     lang = lang_arg()

@@ -9,11 +9,9 @@ from app.i18n import tr
 from app.media import ImageRejected
 from app.models import ProductStatus
 from app.page_cache import cached_for_anonymous
+from app.paging import page_arg
+from app.security import safe_redirect_target
 from app.shops.services import managed_shop
-
-
-def page_arg() -> int:
-    return max(request.args.get("page", 1, type=int) or 1, 1)
 
 
 @bp.route("/c/<slug>")
@@ -141,7 +139,8 @@ def update_stock(slug: str, product_id: int):
         )
     else:
         flash(_("Stock must be a whole number, 0 or more."), "error")
-    return redirect(request.referrer or url_for("catalog.manage_products", slug=shop.slug))
+    back = url_for("catalog.manage_products", slug=shop.slug)
+    return redirect(safe_redirect_target(request.referrer, back))
 
 
 @bp.route("/manage/<slug>/products/<int:product_id>/visibility", methods=["POST"])

@@ -3,6 +3,7 @@
 from flask import Flask, g, render_template, request
 
 from app.extensions import db
+from app.security import retry_after_seconds
 
 
 def _lang_from_path() -> None:
@@ -19,6 +20,7 @@ def _wants_json() -> bool:
 
 def render_error(code: int):
     _lang_from_path()
+    retry_after = retry_after_seconds() if code == 429 else None
     if _wants_json():
         from flask import jsonify
 
@@ -28,10 +30,15 @@ def render_error(code: int):
             404: "not_found",
             405: "method_not_allowed",
             413: "too_large",
+            429: "rate_limited",
             500: "server_error",
         }
-        return jsonify(error={"code": messages.get(code, "error"), "message": str(code)}), code
-    return render_template("errors/error.html", code=code), code
+        message = str(code)
+        if code == 429:
+            message = f"too many requests; retry after {retry_after or 60} seconds"
+        return jsonify(error={"code": messages.get(code, "error"), "message": message}), code
+    retry_minutes = -(-(retry_after or 60) // 60)  # whole minutes, rounded up
+    return render_template("errors/error.html", code=code, retry_minutes=retry_minutes), code
 
 
 def init_app(app: Flask) -> None:

@@ -1,10 +1,18 @@
 import sqlalchemy as sa
-from flask import current_app, jsonify, redirect, render_template, request, send_from_directory
+from flask import (
+    abort,
+    current_app,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    send_from_directory,
+)
 
 from app.catalog import services as catalog
 from app.extensions import db
 from app.main import bp
-from app.media import storage
+from app.media import is_rendition_name, storage
 from app.page_cache import cached_for_anonymous
 from app.shops import services as shops
 
@@ -50,8 +58,11 @@ def healthz():
 
 @bp.route("/media/<path:filename>")
 def media(filename: str):
-    """Only re-encoded WebP renditions live in storage, so anything found is safe to serve."""
+    """Only the re-encoded WebP renditions app.media stores are served, always as image/webp;
+    any other name (a path, a temporary file) is a 404 without touching the disk."""
+    if not is_rendition_name(filename):
+        abort(404)
     path = storage().path(filename)
-    response = send_from_directory(path.parent, path.name, max_age=31536000)
+    response = send_from_directory(path.parent, path.name, mimetype="image/webp", max_age=31536000)
     response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
     return response

@@ -31,8 +31,12 @@ PAYMENT_LABELS = {
 }
 
 
+# A database id: larger numbers would overflow the column instead of finding nothing.
+PRODUCT_ID_RANGE = NumberRange(min=1, max=2**63 - 1)
+
+
 class AddToCartForm(FlaskForm):
-    product_id = IntegerField(validators=[InputRequired()])
+    product_id = IntegerField(validators=[InputRequired(), PRODUCT_ID_RANGE])
     fair = HiddenField()  # the slug of the fair page it was added from, if any
     qty = IntegerField(
         _l("Quantity"),
@@ -46,7 +50,7 @@ class AddToCartForm(FlaskForm):
 
 
 class CartLineForm(FlaskForm):
-    product_id = IntegerField(validators=[InputRequired()])
+    product_id = IntegerField(validators=[InputRequired(), PRODUCT_ID_RANGE])
     qty = IntegerField(
         _l("Quantity"),
         validators=[

@@ -23,15 +23,11 @@ from app.orders.forms import (
     StaffCancelForm,
 )
 from app.orders.states import STAFF, STATUS_LABELS, OrderStateError, can_move, status_label
+from app.paging import page_arg
 from app.payments import services as payments
 from app.payments import stripe_gateway
 from app.payments.forms import ConfirmTransferForm
 from app.shops.services import all_provinces, managed_shop
-
-
-def page_arg() -> int:
-    return max(request.args.get("page", 1, type=int) or 1, 1)
-
 
 # --- cart -----------------------------------------------------------------------------------
 
@@ -58,7 +54,9 @@ def cart_add():
     if not form.validate_on_submit():
         if form.product_id.errors:
             abort(400)
-        return _product_page_with_error(form.product_id.data, " ".join(form.qty.errors), status=400)
+        return _product_page_with_error(
+            form.product_id.data, " ".join(map(str, form.qty.errors)), status=400
+        )
     fair_id = fairs.attributed_fair_id(form.fair.data, form.product_id.data)
     try:
         product = carts.add_item(current_user, form.product_id.data, form.qty.data, fair_id)
@@ -84,7 +82,7 @@ def cart_update():
             flash(message, "success")
             return redirect(url_for("orders.cart"))
     else:
-        flash(" ".join(form.qty.errors) or _("Choose a quantity from 0 to 999."), "error")
+        flash(" ".join(map(str, form.qty.errors)) or _("Choose a quantity from 0 to 999."), "error")
     return render_template("orders/cart.html", cart=carts.load_cart(current_user)), status
 
 

@@ -1,5 +1,3 @@
-from urllib.parse import urlsplit
-
 from flask import abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -9,6 +7,7 @@ from app.orders import services as orders
 from app.orders.states import OrderStateError
 from app.payments import bp, services, stripe_gateway
 from app.payments.forms import ConfirmTransferForm
+from app.security import safe_redirect_target
 
 
 @bp.route("/payments/stripe/webhook", methods=["POST"])
@@ -42,10 +41,7 @@ def pending_transfers():
 
 
 def _back_to(default: str) -> str:
-    target = request.form.get("next", "")
-    if target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc:
-        return target
-    return default
+    return safe_redirect_target(request.form.get("next"), default)
 
 
 @bp.route("/<lang_code>/orders/<number>/confirm-transfer", methods=["POST"])
@@ -56,7 +52,7 @@ def confirm_transfer(number: str):
         abort(404)
     form = ConfirmTransferForm()
     if not form.validate_on_submit():
-        flash(" ".join(form.reference.errors), "error")
+        flash(" ".join(map(str, form.reference.errors)), "error")
     else:
         try:
             services.confirm_bank_transfer(current_user, order, form.reference.data)

@@ -1,4 +1,4 @@
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -7,12 +7,9 @@ from app.extensions import db
 from app.i18n import tr
 from app.media import ImageRejected
 from app.page_cache import cached_for_anonymous
+from app.paging import page_arg
 from app.shops import bp, services
 from app.shops.forms import ShopProfileForm
-
-
-def page_arg() -> int:
-    return request.args.get("page", 1, type=int) or 1
 
 
 @bp.route("/shops")

@@ -87,5 +87,16 @@ def context(browser) -> Iterator[BrowserContext]:
 
 
 @pytest.fixture
-def page(context) -> Page:
-    return context.new_page()
+def page(context) -> Iterator[Page]:
+    """A tab that fails its test when the Content-Security-Policy refused anything: a page
+    that breaks the policy would work in no browser that enforces it."""
+    page = context.new_page()
+    violations: list[str] = []
+    page.on(
+        "console",
+        lambda message: (
+            violations.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
+    yield page
+    assert not violations, "CSP violations:\n" + "\n".join(violations)

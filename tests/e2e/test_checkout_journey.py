@@ -7,8 +7,10 @@ which this offline machine cannot reach, and the fake Stripe server serves no El
 page call it with them either). So the test answers the browser's request for
 https://js.stripe.com/v3/ with a small stand-in that offers exactly the calls
 static/js/checkout.js makes (Stripe(), elements(), create("payment").mount(),
-confirmPayment()). Its confirmPayment posts the client secret and card to a test route that
-confirms the PaymentIntent on the fake server, as Stripe.js confirms it on Stripe's, then
+confirmPayment()). Its confirmPayment posts the client secret and card to a test route on
+the STRIPE_API_BASE origin (which the Content-Security-Policy lets the page call, as it lets
+it call api.stripe.com) that confirms the PaymentIntent on the fake server, as Stripe.js
+confirms it on Stripe's, then
 Stripe's webhook is delivered to the live server and the browser goes to return_url.
 Everything of ours runs for real: the order page, checkout.js, the webhook.
 """
@@ -44,7 +46,7 @@ window.Stripe = function (publishableKey, options) {
     },
     confirmPayment: function (args) {
       var card = document.getElementById("card-number").value.replace(/\\s/g, "");
-      return fetch("https://api.stripe.test/confirm", {
+      return fetch("CONFIRM_URL", {
         method: "POST",
         headers: { "Content-Type": "text/plain" },
         body: JSON.stringify({ client_secret: clientSecret, card: card })
@@ -180,10 +182,13 @@ def stripe_fake(live_server):
 
 
 def serve_stripe_js_standin(page: Page, live_server, fake: FakeStripe) -> None:
+    confirm_url = fake.url + "/e2e/confirm"  # answered below; never reaches the fake
     page.route(
         "https://js.stripe.com/**",
         lambda route: route.fulfill(
-            status=200, content_type="application/javascript", body=STRIPE_JS_STANDIN
+            status=200,
+            content_type="application/javascript",
+            body=STRIPE_JS_STANDIN.replace("CONFIRM_URL", confirm_url),
         ),
     )
     client = stripe.StripeClient("sk_test_e2e", base_addresses={"api": fake.url})
@@ -206,7 +211,7 @@ def serve_stripe_js_standin(page: Page, live_server, fake: FakeStripe) -> None:
             body=json.dumps(result),
         )
 
-    page.route("https://api.stripe.test/confirm", confirm)
+    page.route(confirm_url, confirm)
 
 
 def test_buyer_pays_by_card_through_the_elements_flow(live_server, page, stripe_fake):

@@ -1,0 +1,111 @@
+"""Browser-facing defences: security headers on every response, safe redirect targets,
+and the configured rate limits.
+
+The Content-Security-Policy allows no inline script or style: templates load JS from
+static/js and CSS from static/css only. Stripe.js (card checkout) is the one outside origin.
+"""
+
+import time
+from urllib.parse import urlsplit, urlunsplit
+
+from flask import Flask, current_app, request
+from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.routing import IntegerConverter
+
+from app.extensions import limiter
+
+# Stripe's own CSP guidance for Stripe.js and Elements (script, iframes, API calls).
+STRIPE_JS = ("https://js.stripe.com", "https://*.js.stripe.com")
+STRIPE_FRAMES = (*STRIPE_JS, "https://hooks.stripe.com")
+STRIPE_API = "https://api.stripe.com"
+HSTS = "max-age=63072000; includeSubDomains"
+
+
+def content_security_policy(stripe_api_base: str | None = None) -> str:
+    """The policy string; `stripe_api_base` (STRIPE_API_BASE, e.g. a local fake) may be called."""
+    connect = ["'self'", STRIPE_API]
+    if stripe_api_base:
+        parts = urlsplit(stripe_api_base)
+        if parts.scheme in ("http", "https") and parts.netloc:
+            connect.append(f"{parts.scheme}://{parts.netloc}")
+    directives = {
+        "default-src": ["'self'"],
+        "script-src": ["'self'", *STRIPE_JS],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:", "https://*.stripe.com"],
+        "font-src": ["'self'"],
+        "connect-src": connect,
+        "frame-src": list(STRIPE_FRAMES),
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+        "base-uri": ["'self'"],
+        "object-src": ["'none'"],
+    }
+    return "; ".join(f"{name} {' '.join(values)}" for name, values in directives.items())
+
+
+def add_security_headers(response):
+    headers = response.headers
+    config = current_app.config
+    headers.setdefault(
+        "Content-Security-Policy", content_security_policy(config.get("STRIPE_API_BASE"))
+    )
+    headers.setdefault("X-Content-Type-Options", "nosniff")
+    headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
+    headers.setdefault("X-Frame-Options", "DENY")
+    if config.get("ENV_NAME") == "production":
+        headers.setdefault("Strict-Transport-Security", HSTS)
+    return response
+
+
+def safe_redirect_target(target: str | None, default: str) -> str:
+    """`target` if it is a page of this site (a local path, or our own absolute URL reduced
+    to its path), else `default`. Every redirect whose target comes from a request uses it:
+    `next`, form fields, the Referer header.
+    """
+    if not target or not isinstance(target, str) or len(target) > 2000:
+        return default
+    # Browsers drop tabs and newlines inside URLs and treat "\" as "/": "/\evil.com" and
+    # "/\t/evil.com" both lead to evil.com. No whitespace or control character is allowed.
+    if any(ch.isspace() or not ch.isprintable() or ch == "\\" for ch in target):
+        return default
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc:
+        if (parts.scheme, parts.netloc) != (request.scheme, request.host):
+            return default
+        target = urlunsplit(("", "", parts.path or "/", parts.query, parts.fragment))
+        parts = urlsplit(target)
+    if not target.startswith("/") or target.startswith("//") or parts.scheme or parts.netloc:
+        return default
+    return target
+
+
+def configured_limit(name: str):
+    """A rate limit read from the config on each request (tests and operators can change it)."""
+    return lambda: current_app.config[name]
+
+
+def retry_after_seconds() -> int | None:
+    """Seconds until the limit that refused this request lets the client in again."""
+    current = limiter.current_limit
+    if current is None:
+        return None
+    return max(1, int(current.reset_at - time.time()))
+
+
+class BoundedIntegerConverter(IntegerConverter):
+    """`<int:...>` in URLs, at most a 64-bit integer: an absurd id is a 404, not a database
+    overflow (SQLite and PostgreSQL columns hold 64 bits at most)."""
+
+    def __init__(self, map, fixed_digits=0, min=None, max=2**63 - 1, signed=False):  # noqa: A002
+        super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
+
+
+def init_app(app: Flask) -> None:
+    app.url_map.converters["int"] = BoundedIntegerConverter  # before blueprints add rules
+    app.after_request(add_security_headers)
+    proxies = app.config.get("TRUSTED_PROXY_COUNT", 0)
+    if proxies:
+        # Client address (rate limits), scheme (secure cookies, redirects) and host as the
+        # proxies saw them; headers beyond the trusted hops are ignored, so not spoofable.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
