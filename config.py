@@ -55,7 +55,17 @@ class Config:
     BANK_TRANSFER_TIMEOUT_MINUTES = int(os.environ.get("BANK_TRANSFER_TIMEOUT_MINUTES", "2880"))
     SHIPPING_FEE_VND = int(os.environ.get("SHIPPING_FEE_VND", "30000"))
     FREE_SHIPPING_ABOVE_VND = int(os.environ.get("FREE_SHIPPING_ABOVE_VND", "500000"))
-    AUTO_APPROVE = _flag("AUTO_APPROVE", True)
+    # Which staff listings skip the moderation queue: "off" (none), "verified" (those of
+    # verified shops) or "trusted" (verified shops with no refusal among their last
+    # AUTO_APPROVE_RECENT_LISTINGS listings).
+    AUTO_APPROVE_POLICY = os.environ.get("AUTO_APPROVE_POLICY", "verified")
+    AUTO_APPROVE_RECENT_LISTINGS = int(os.environ.get("AUTO_APPROVE_RECENT_LISTINGS", "10"))
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    REPORT_RATE_LIMIT = "5 per minute;20 per day"
+    # Registration papers of cooperatives: private, never served from the public uploads.
+    DOCUMENT_DIR = os.environ.get("DOCUMENT_DIR", str(INSTANCE_DIR / "documents"))
+    MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
+    REVIEW_EDIT_DAYS = 30
     LANGUAGES = ("vi", "en")
     BABEL_DEFAULT_LOCALE = "vi"
     BABEL_DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
@@ -82,12 +92,12 @@ class TestingConfig(Config):
     ENV_NAME = "testing"
     TESTING = True
     SECRET_KEY = "test-secret"
-    AUTO_APPROVE = True
+    AUTO_APPROVE_POLICY = "verified"
 
 
 class ProductionConfig(Config):
     ENV_NAME = "production"
-    AUTO_APPROVE = _flag("AUTO_APPROVE", False)
+    AUTO_APPROVE_POLICY = os.environ.get("AUTO_APPROVE_POLICY", "off")
     SESSION_COOKIE_SECURE = True
     SESSION_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SECURE = True
