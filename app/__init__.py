@@ -66,6 +66,12 @@ def register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(orders_bp, url_prefix="/<lang_code>")
     app.register_blueprint(payments_bp)  # the webhook has no locale; its pages carry their own
+    from app.admin import bp as admin_bp
+    from app.reports import bp as reports_bp
+    from app.reviews import bp as reviews_bp
+
+    for bp in (admin_bp, reports_bp, reviews_bp):
+        app.register_blueprint(bp, url_prefix="/<lang_code>")
 
 
 def register_errorhandlers(app: Flask) -> None:
@@ -89,3 +95,6 @@ def register_commands(app: Flask) -> None:
     from app.search.commands import search_cli
 
     app.cli.add_command(search_cli)
+    from app.admin.commands import stats_cli
+
+    app.cli.add_command(stats_cli)

@@ -9,6 +9,7 @@ from app.i18n import tr
 from app.media import ImageRejected
 from app.models import ProductStatus
 from app.page_cache import cached_for_anonymous
+from app.reviews import services as review_services
 from app.shops.services import managed_shop
 
 
@@ -30,7 +31,20 @@ def category_page(slug: str):
 @cached_for_anonymous
 def product_page(slug: str):
     product = services.public_product_by_slug(slug) or abort(404)
-    return render_template("catalog/product.html", product=product)
+    reviews = db.paginate(
+        review_services.product_reviews_query(product),
+        page=page_arg(),
+        per_page=10,
+        error_out=False,
+    )
+    return render_template(
+        "catalog/product.html",
+        product=product,
+        reviews=reviews,
+        rating=review_services.product_rating(product),
+        can_review=review_services.has_received(current_user, product),
+        my_review=review_services.review_by(current_user, product),
+    )
 
 
 # --- staff ------------------------------------------------------------------------------
@@ -183,4 +197,5 @@ def status_label(status: str) -> str:
         ProductStatus.PENDING: _("Waiting for review"),
         ProductStatus.APPROVED: _("Approved"),
         ProductStatus.REJECTED: _("Rejected"),
+        ProductStatus.CHANGES_REQUESTED: _("Changes requested"),
     }.get(status, status)
