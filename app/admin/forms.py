@@ -1,6 +1,6 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms import HiddenField, SelectField, SelectMultipleField, TextAreaField
 from wtforms.validators import InputRequired, Length
 
 from app.models import ROLES
@@ -13,7 +13,10 @@ def reason_field(label=_l("Reason")) -> TextAreaField:
     return TextAreaField(
         label,
         validators=[
-            Length(max=MAX_REASON, message=_l("At most %(max)d characters.")),
+            Length(
+                max=MAX_REASON,
+                message=_l("The reason is too long (at most %(max)d characters)."),
+            ),
         ],
         description=REASON_DESCRIPTION,
     )
@@ -22,7 +25,7 @@ def reason_field(label=_l("Reason")) -> TextAreaField:
 class DecisionForm(FlaskForm):
     """One decision on one shop, report or review: the action comes from the button."""
 
-    action = HiddenField(validators=[InputRequired()])
+    action = HiddenField(validators=[InputRequired(_l("Choose an action."))])
     reason = reason_field()
 
 
@@ -46,4 +49,4 @@ class RoleForm(FlaskForm):
 
 
 class ActiveForm(FlaskForm):
-    reason = StringField(_l("Reason"), validators=[Length(max=MAX_REASON)])
+    reason = reason_field()

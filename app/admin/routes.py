@@ -85,8 +85,8 @@ def shop_detail(shop_id: int):
                 "success",
             )
             return redirect(url_for("admin.shop_detail", shop_id=shop.id))
-    elif form.is_submitted():
-        form.reason.errors.append(form_errors(form) or _("Choose an action."))
+    elif form.action.errors:
+        form.reason.errors.extend(form.action.errors)
     return (
         render_template(
             "admin/shop.html",

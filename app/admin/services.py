@@ -132,7 +132,7 @@ def resolve_report(admin: User, report: Report, action: str, reason: str = "") -
     if action == "dismiss":
         note = clean_reason(reason, required=False)
         _close([report], ReportStatus.DISMISSED, admin, note)
-        record("report.dismiss", report, actor=admin, reason=note, target=report.target_type)
+        record("report.dismiss", report, actor=admin, reason=note, reported=report.target_type)
         db.session.commit()
         return
     if action != "act":
