@@ -111,9 +111,9 @@ def csrf_token_for_template() -> str:
 
 
 def _note_catalog_change(session, flush_context) -> None:
-    from app.models import Category, OcopCertificate, Product, ProductImage, Shop
+    from app.models import Category, OcopCertificate, Product, ProductImage, Review, Shop
 
-    watched = (Product, ProductImage, Shop, Category, OcopCertificate)
+    watched = (Product, ProductImage, Shop, Category, OcopCertificate, Review)
     if any(isinstance(obj, watched) for obj in (*session.new, *session.dirty, *session.deleted)):
         session.info["catalog_changed"] = True
 

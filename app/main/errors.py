@@ -17,6 +17,16 @@ def _wants_json() -> bool:
     return request.path.startswith("/api/") or request.path.startswith("/healthz")
 
 
+def _retry_after() -> int | None:
+    """Seconds until the rate limit that refused this request lets it through again."""
+    import time
+
+    from app.extensions import limiter
+
+    current = limiter.current_limit
+    return max(int(current.reset_at - time.time()), 1) if current is not None else None
+
+
 def render_error(code: int):
     _lang_from_path()
     if _wants_json():
@@ -28,10 +38,12 @@ def render_error(code: int):
             404: "not_found",
             405: "method_not_allowed",
             413: "too_large",
+            429: "too_many_requests",
             500: "server_error",
         }
         return jsonify(error={"code": messages.get(code, "error"), "message": str(code)}), code
-    return render_template("errors/error.html", code=code), code
+    retry_after = _retry_after() if code == 429 else None
+    return render_template("errors/error.html", code=code, retry_after=retry_after), code
 
 
 def init_app(app: Flask) -> None:
