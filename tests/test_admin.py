@@ -552,3 +552,17 @@ def test_audit_log_filters_and_its_csv_holds_the_same_entries(client, admin, sho
     everything = client.get("/en/admin/audit.csv").get_data(as_text=True)
     assert "shop.approve" in everything and "shop.suspend" in everything
     assert client.get("/en/admin/audit?since=nonsense").status_code == 200
+
+
+def test_rejecting_a_published_listing_takes_it_off_pages_search_and_api(client, admin, coffee):
+    assert coffee.id in search_ids()
+    assert "Robusta coffee" in text_of(client.get("/en/admin/products?status=approved"))
+    response = client.post(
+        "/en/admin/products?status=approved",
+        data={"product_ids": [coffee.id], "action": "reject", "reason": "Sai xuất xứ"},
+    )
+    assert response.status_code == 302
+    assert client.get(f"/en/p/{coffee.slug}").status_code == 404
+    assert coffee.id not in search_ids()
+    assert client.get(f"/api/v1/products/{coffee.id}").status_code == 404
+    assert audit("product.reject")[0].details == {"shop": "htx-ea-tu"}

@@ -34,4 +34,5 @@ def bar_chart(chart_id: str, title: str, items: list[tuple[str, int]], value_tex
     if not items:
         parts.append(f'<text x="10" y="22" class="chart-label">{escape("—")}</text>')
     parts.append("</svg>")
-    return Markup("".join(parts))
+    caption = f'<figcaption id="{escape(chart_id)}-caption">{escape(title)}</figcaption>'
+    return Markup(f'<figure class="chart-figure">{caption}{"".join(parts)}</figure>')
