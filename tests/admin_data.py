@@ -1,8 +1,11 @@
-"""Test data for the admin area: orders already delivered, without going through checkout."""
+"""Test data for the admin area: orders already delivered without going through checkout,
+product input for the staff services, and page text as a reader sees it."""
 
 import itertools
+import re
 from datetime import datetime
 
+from app.catalog.services import ProductInput
 from app.extensions import db
 from app.models import Order, OrderLine, Product, ShopOrder, ShopOrderStatus, User
 from app.models.base import utcnow
@@ -64,3 +67,23 @@ def shop_order(
     )
     db.session.commit()
     return part
+
+
+def text_of(response) -> str:
+    """The visible text of an HTML response, tags dropped and white space folded."""
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.get_data(as_text=True)))
+
+
+def product_input(sku: str = "NEW-1", name_vi: str = "Sản phẩm mới") -> ProductInput:
+    return ProductInput(
+        sku=sku,
+        name_vi=name_vi,
+        name_en="",
+        description_vi="",
+        description_en="",
+        category_id=None,
+        price_vnd=1000,
+        stock=1,
+        unit="",
+        weight_g=None,
+    )

@@ -2,7 +2,6 @@
 
 import csv
 import io
-import re
 
 import pytest
 import sqlalchemy as sa
@@ -18,6 +17,7 @@ from app.models import (
     Shop,
     ShopStatus,
 )
+from tests.admin_data import product_input, text_of
 from tests.factories import ProductFactory, ShopFactory, UserFactory, province, staff_of
 
 ADMIN_GETS = [
@@ -40,10 +40,6 @@ ADMIN_POSTS = [
     "/en/admin/users/1/active",
 ]
 STATS = ["/en/admin/stats", "/en/admin/stats.csv"]
-
-
-def text_of(response) -> str:
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.get_data(as_text=True)))
 
 
 def audit(action: str) -> list[AuditEntry]:
@@ -348,20 +344,7 @@ def test_non_numeric_product_ids_are_a_clear_error(client, admin, shop):
 def submit_product(shop, sku="NEW-1"):
     from app.catalog import services as catalog
 
-    staff = staff_of(shop)
-    data = catalog.ProductInput(
-        sku=sku,
-        name_vi="Sản phẩm mới",
-        name_en="",
-        description_vi="",
-        description_en="",
-        category_id=None,
-        price_vnd=1000,
-        stock=1,
-        unit="",
-        weight_g=None,
-    )
-    return catalog.create_product(staff, shop, data, [], submit=True)
+    return catalog.create_product(staff_of(shop), shop, product_input(sku), [], submit=True)
 
 
 def test_policy_off_queues_everything(app, shop):
@@ -394,20 +377,9 @@ def test_a_refused_listing_edited_by_staff_waits_for_an_admin_again(app, shop):
     from app.models.base import utcnow
 
     product = ProductFactory(shop=shop, status=ProductStatus.REJECTED, last_rejected_at=utcnow())
-    staff = staff_of(shop)
-    data = catalog.ProductInput(
-        sku=product.sku,
-        name_vi="Đã sửa",
-        name_en="",
-        description_vi="",
-        description_en="",
-        category_id=None,
-        price_vnd=1000,
-        stock=1,
-        unit="",
-        weight_g=None,
+    catalog.update_product(
+        staff_of(shop), product, product_input(product.sku, "Đã sửa"), [], submit=True
     )
-    catalog.update_product(staff, product, data, [], submit=True)
     assert product.status == ProductStatus.PENDING
 
 

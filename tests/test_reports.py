@@ -7,11 +7,8 @@ import sqlalchemy as sa
 
 from app.extensions import db
 from app.models import Report, ReportStatus, Review, ShopStatus
+from tests.admin_data import text_of
 from tests.factories import ProductFactory, ShopFactory, UserFactory
-
-
-def text_of(response) -> str:
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.get_data(as_text=True)))
 
 
 def reports() -> list[Report]:

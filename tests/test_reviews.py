@@ -10,12 +10,8 @@ import sqlalchemy as sa
 from app.extensions import db
 from app.models import AuditEntry, Review, ReviewStatus, ShopOrderStatus
 from app.models.base import utcnow
-from tests.admin_data import shop_order
+from tests.admin_data import shop_order, text_of
 from tests.factories import ProductFactory, UserFactory, staff_of
-
-
-def text_of(response) -> str:
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.get_data(as_text=True)))
 
 
 def reviews() -> list[Review]:

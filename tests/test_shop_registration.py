@@ -1,7 +1,6 @@
 """Cooperative staff register their cooperative themselves; it opens once an admin checks it."""
 
 import io
-import re
 from pathlib import Path
 
 import pytest
@@ -9,13 +8,10 @@ import sqlalchemy as sa
 
 from app.extensions import db
 from app.models import AuditEntry, Shop, ShopDocument, ShopStatus
+from tests.admin_data import text_of
 from tests.factories import ShopFactory, UserFactory, image_bytes, province, staff_of
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-
-
-def text_of(response) -> str:
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.get_data(as_text=True)))
 
 
 def registration(**overrides):

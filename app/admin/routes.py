@@ -177,26 +177,33 @@ def report_queue():
     )
 
 
+DECISION_ERRORS = (services.AdminError, ReasonError, shops.ShopError, moderation.ModerationError)
+
+
+def run_decision(form: DecisionForm, decide, success) -> bool:
+    """Validate a decision form, run decide(action, reason) and flash what came of it."""
+    if not form.validate_on_submit():
+        flash(form_errors(form) or _("Choose an action."), "error")
+        return False
+    try:
+        decide(form.action.data, form.reason.data)
+    except DECISION_ERRORS as error:
+        db.session.rollback()
+        flash(str(error), "error")
+        return False
+    flash(success(form.action.data), "success")
+    return True
+
+
 @bp.route("/admin/reports/<int:report_id>", methods=["POST"])
 @admin_only
 def resolve_report(report_id: int):
     report = db.session.get(Report, report_id) or abort(404)
-    form = DecisionForm()
-    if not form.validate_on_submit():
-        flash(form_errors(form) or _("Choose an action."), "error")
-    else:
-        try:
-            services.resolve_report(current_user, report, form.action.data, form.reason.data)
-        except (
-            services.AdminError,
-            ReasonError,
-            shops.ShopError,
-            moderation.ModerationError,
-        ) as error:
-            db.session.rollback()
-            flash(str(error), "error")
-        else:
-            flash(_("The report is handled."), "success")
+    run_decision(
+        DecisionForm(),
+        lambda action, reason: services.resolve_report(current_user, report, action, reason),
+        lambda action: _("The report is handled."),
+    )
     return redirect(url_for("admin.report_queue"))
 
 
@@ -219,22 +226,19 @@ def review_list():
 @admin_only
 def moderate_review(review_id: int):
     review = db.session.get(Review, review_id) or abort(404)
-    form = DecisionForm()
-    if not form.validate_on_submit() or form.action.data not in ("hide", "show"):
-        flash(form_errors(form) or _("Choose an action."), "error")
-    else:
-        try:
-            reviews.set_status(current_user, review, form.action.data == "hide", form.reason.data)
-        except ReasonError as error:
-            db.session.rollback()
-            flash(str(error), "error")
-        else:
-            flash(
-                _("The review is hidden.")
-                if form.action.data == "hide"
-                else _("The review is shown again."),
-                "success",
-            )
+
+    def decide(action: str, reason: str) -> None:
+        if action not in ("hide", "show"):
+            raise services.AdminError(_("Unknown action."))
+        reviews.set_status(current_user, review, action == "hide", reason)
+
+    run_decision(
+        DecisionForm(),
+        decide,
+        lambda action: (
+            _("The review is hidden.") if action == "hide" else _("The review is shown again.")
+        ),
+    )
     return redirect(request.referrer or url_for("admin.review_list"))
 
 

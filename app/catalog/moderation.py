@@ -14,7 +14,7 @@ from app.audit import record
 from app.extensions import db
 from app.models import Product, ProductStatus, Shop, User
 from app.models.base import utcnow
-from app.shops.services import notify_shop_staff
+from app.shops.services import decision_mail, notify_shop_staff
 from app.validators import clean_reason
 
 POLICIES = ("off", "verified", "trusted")
@@ -111,21 +111,15 @@ def _subject_and_text(product: Product, action: str, reason: str, lang: str) -> 
         "changes": _("Changes are needed to your product %(name)s", name=name),
         "hide": _("Your product %(name)s was hidden by the marketplace", name=name),
     }
-    lines = [subjects[action], ""]
-    if reason:
-        lines += [_("Reason: %(reason)s", reason=reason), ""]
-    if action != "approve":
-        lines.append(_("Edit the product and send it for review again:"))
-    lines.append(
-        url_for(
-            "catalog.edit_product",
-            slug=product.shop.slug,
-            product_id=product.id,
-            lang_code=lang,
-            _external=True,
-        )
+    closing = [] if action == "approve" else [_("Edit the product and send it for review again:")]
+    url = url_for(
+        "catalog.edit_product",
+        slug=product.shop.slug,
+        product_id=product.id,
+        lang_code=lang,
+        _external=True,
     )
-    return subjects[action], "\n".join(lines)
+    return decision_mail(subjects[action], reason, *closing, url)
 
 
 def notify_staff(product: Product, action: str, reason: str) -> None:

@@ -349,6 +349,14 @@ def decide_shop(admin: User, shop: Shop, action: str, reason: str = "") -> Shop:
     return shop
 
 
+def decision_mail(subject: str, reason: str, *closing: str) -> tuple[str, str]:
+    """A marketplace decision told to staff: what happened, why, then what to do next."""
+    lines = [subject, ""]
+    if reason:
+        lines += [_("Reason: %(reason)s", reason=reason), ""]
+    return subject, "\n".join([*lines, *closing])
+
+
 def _shop_mail(shop: Shop, action: str, reason: str, lang: str) -> tuple[str, str]:
     name = getattr(shop, f"name_{lang}") or shop.name_vi
     subjects = {
@@ -357,10 +365,6 @@ def _shop_mail(shop: Shop, action: str, reason: str, lang: str) -> tuple[str, st
         "suspend": _("%(name)s is suspended on Chợ HTX", name=name),
         "reinstate": _("%(name)s is open again on Chợ HTX", name=name),
     }
-    lines = [subjects[action], ""]
-    if reason:
-        lines += [_("Reason: %(reason)s", reason=reason), ""]
-    if action == "suspend":
-        lines += [_("Your open orders stay yours to fulfil."), ""]
-    lines.append(url_for("shops.manage_home", lang_code=lang, _external=True))
-    return subjects[action], "\n".join(lines)
+    closing = [_("Your open orders stay yours to fulfil."), ""] if action == "suspend" else []
+    url = url_for("shops.manage_home", lang_code=lang, _external=True)
+    return decision_mail(subjects[action], reason, *closing, url)
