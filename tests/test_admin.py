@@ -538,3 +538,17 @@ def test_rejecting_a_published_listing_takes_it_off_pages_search_and_api(client,
     assert coffee.id not in search_ids()
     assert client.get(f"/api/v1/products/{coffee.id}").status_code == 404
     assert audit("product.reject")[0].details == {"shop": "htx-ea-tu"}
+
+
+def test_acting_on_a_review_report_hides_the_review(client, admin, coffee):
+    from app.models import Review, ReviewStatus
+
+    review = Review(product_id=coffee.id, user_id=UserFactory().id, rating=1, body="Đồ lừa đảo!!!")
+    db.session.add(review)
+    db.session.commit()
+    report = open_report("review", review.id)
+    client.post(f"/en/admin/reports/{report.id}", data={"action": "act", "reason": "Xúc phạm"})
+    db.session.refresh(review)
+    assert review.status == ReviewStatus.HIDDEN
+    assert "Đồ lừa đảo" not in text_of(client.get(f"/en/p/{coffee.slug}"))
+    assert audit("review.hide")[0].reason == "Xúc phạm"

@@ -150,3 +150,12 @@ def test_admin_sees_the_registration_with_its_documents(client, member, auth):
     assert "Hoa Ban Honey Cooperative" in queue
     page = text_of(client.get(f"/en/admin/shops/{shop.id}"))
     assert "giay-phep.pdf" in page and "Lò Văn Pọm" in page and "format valid" in page
+
+
+def test_operator_created_shops_are_verified_at_once(runner):
+    result = runner.invoke(
+        args=["shops", "create", "htx-op", "--name", "HTX Op", "--province", "dak-lak"]
+    )
+    assert result.exit_code == 0, result.output
+    shop = db.session.scalar(sa.select(Shop).where(Shop.slug == "htx-op"))
+    assert shop.status == ShopStatus.ACTIVE and shop.is_verified
