@@ -81,6 +81,16 @@ def test_every_admin_route_refuses_other_roles(client, auth, role):
         assert client.post(url, data={"action": "approve"}).status_code == 403, url
 
 
+def test_the_route_lists_above_cover_every_admin_route(app):
+    listed = {u.removeprefix("/en") for u in ADMIN_GETS + ADMIN_POSTS + STATS}
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint.startswith("admin."):
+            path = rule.rule.removeprefix("/<lang_code>")
+            path = path.replace("<int:shop_id>", "1").replace("<int:report_id>", "1")
+            path = path.replace("<int:review_id>", "1").replace("<int:user_id>", "1")
+            assert path in listed, rule.rule
+
+
 @pytest.mark.parametrize("role", ["buyer", "staff", "organiser"])
 def test_statistics_refuse_roles_other_than_admin_and_viewer(client, auth, role):
     UserFactory(email="someone@example.com", role=role)

@@ -12,8 +12,12 @@ stats_cli = AppGroup("stats", help="Province statistics for provincial reports."
 @stats_cli.command("report")
 @click.option("--province", "province_name", required=True, help="Slug or name: dak-lak.")
 @click.option("--period", default=None, help="2026H1, 2026H2 or 2026.")
-@click.option("--from", "first", type=click.DateTime(["%Y-%m-%d"]), default=None)
-@click.option("--to", "last", type=click.DateTime(["%Y-%m-%d"]), default=None)
+@click.option(
+    "--from", "first", type=click.DateTime(["%Y-%m-%d"]), default=None, help="First day, included."
+)
+@click.option(
+    "--to", "last", type=click.DateTime(["%Y-%m-%d"]), default=None, help="Last day, included."
+)
 @click.option("--lang", type=click.Choice(["vi", "en"]), default="vi", show_default=True)
 @click.option(
     "--output",
