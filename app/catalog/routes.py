@@ -31,13 +31,18 @@ def category_page(slug: str):
 @cached_for_anonymous
 def product_page(slug: str):
     product = services.public_product_by_slug(slug) or abort(404)
+    return render_product_page(product)
+
+
+def render_product_page(product, status: int = 200):
+    """The product page with its reviews; the cart re-renders it when a quantity is refused."""
     reviews = db.paginate(
         review_services.product_reviews_query(product),
         page=page_arg(),
         per_page=10,
         error_out=False,
     )
-    return render_template(
+    html = render_template(
         "catalog/product.html",
         product=product,
         reviews=reviews,
@@ -45,6 +50,7 @@ def product_page(slug: str):
         can_review=review_services.has_received(current_user, product),
         my_review=review_services.review_by(current_user, product),
     )
+    return html, status
 
 
 # --- staff ------------------------------------------------------------------------------
