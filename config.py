@@ -55,7 +55,16 @@ class Config:
     BANK_TRANSFER_TIMEOUT_MINUTES = int(os.environ.get("BANK_TRANSFER_TIMEOUT_MINUTES", "2880"))
     SHIPPING_FEE_VND = int(os.environ.get("SHIPPING_FEE_VND", "30000"))
     FREE_SHIPPING_ABOVE_VND = int(os.environ.get("FREE_SHIPPING_ABOVE_VND", "500000"))
-    AUTO_APPROVE = _flag("AUTO_APPROVE", True)
+    # Which staff listings skip the moderation queue: "off" (none), "verified" (those of
+    # verified shops) or "trusted" (verified shops with no refusal among their last
+    # AUTO_APPROVE_RECENT_LISTINGS listings).
+    AUTO_APPROVE_POLICY = os.environ.get("AUTO_APPROVE_POLICY", "verified")
+    AUTO_APPROVE_RECENT_LISTINGS = int(os.environ.get("AUTO_APPROVE_RECENT_LISTINGS", "10"))
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    # Registration papers of cooperatives: private, never served from the public uploads.
+    DOCUMENT_DIR = os.environ.get("DOCUMENT_DIR", str(INSTANCE_DIR / "documents"))
+    MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
+    REVIEW_EDIT_DAYS = 30
     LANGUAGES = ("vi", "en")
     BABEL_DEFAULT_LOCALE = "vi"
     BABEL_DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
@@ -75,7 +84,6 @@ class Config:
     PASSWORD_RESET_MAX_AGE = 3600
     # Rate limits per client address (Flask-Limiter syntax). The storage is per process
     # unless RATELIMIT_STORAGE_URI points at a shared store.
-    RATELIMIT_STORAGE_URI = "memory://"
     # How many reverse proxies in front of the app set X-Forwarded-For/-Proto/-Host. 0 trusts
     # none: behind a proxy every client would share its address (and its rate limits).
     TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
@@ -84,7 +92,7 @@ class Config:
     RATELIMIT_PASSWORD_RESET = "5 per minute;30 per hour"
     RATELIMIT_SEARCH_API = "120 per minute"
     RATELIMIT_SUGGEST_API = "300 per minute"
-    RATELIMIT_REPORT = "5 per minute;30 per hour"  # for the report form (admin issue)
+    RATELIMIT_REPORT = "5 per minute;20 per day"
 
 
 class DevelopmentConfig(Config):
@@ -95,12 +103,12 @@ class TestingConfig(Config):
     ENV_NAME = "testing"
     TESTING = True
     SECRET_KEY = "test-secret"
-    AUTO_APPROVE = True
+    AUTO_APPROVE_POLICY = "verified"
 
 
 class ProductionConfig(Config):
     ENV_NAME = "production"
-    AUTO_APPROVE = _flag("AUTO_APPROVE", False)
+    AUTO_APPROVE_POLICY = os.environ.get("AUTO_APPROVE_POLICY", "off")
     SESSION_COOKIE_SECURE = True
     SESSION_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SECURE = True

@@ -70,6 +70,12 @@ def register_blueprints(app: Flask) -> None:
     from app.fairs import bp as fairs_bp
 
     app.register_blueprint(fairs_bp, url_prefix="/<lang_code>")
+    from app.admin import bp as admin_bp
+    from app.reports import bp as reports_bp
+    from app.reviews import bp as reviews_bp
+
+    for bp in (admin_bp, reports_bp, reviews_bp):
+        app.register_blueprint(bp, url_prefix="/<lang_code>")
 
 
 def register_errorhandlers(app: Flask) -> None:
@@ -93,3 +99,6 @@ def register_commands(app: Flask) -> None:
     from app.search.commands import search_cli
 
     app.cli.add_command(search_cli)
+    from app.admin.commands import stats_cli
+
+    app.cli.add_command(stats_cli)

@@ -123,11 +123,12 @@ def _note_catalog_change(session, flush_context) -> None:
         OcopCertificate,
         Product,
         ProductImage,
+        Review,
         ScheduleEvent,
         Shop,
     )
 
-    watched = (Product, ProductImage, Shop, Category, OcopCertificate)
+    watched = (Product, ProductImage, Shop, Category, OcopCertificate, Review)
     watched += (Fair, FairSection, FairImage, FairExhibitor, FairFeaturedProduct, ScheduleEvent)
     if any(isinstance(obj, watched) for obj in (*session.new, *session.dirty, *session.deleted)):
         session.info["catalog_changed"] = True

@@ -17,3 +17,22 @@ def normalise_phone(value: str) -> str:
 
 def is_phone(value: str) -> bool:
     return bool(PHONE.match(normalise_phone(value)))
+
+
+MAX_REASON = 1000
+
+
+class ReasonError(ValueError):
+    """A moderation or verification reason that is missing or too long (message for the user)."""
+
+
+def clean_reason(reason: str | None, required: bool) -> str:
+    """The reason an admin gives for a decision, shown to the people it concerns."""
+    from flask_babel import gettext as _
+
+    reason = (reason or "").strip()
+    if required and not reason:
+        raise ReasonError(_("Give a reason: the people concerned will read it."))
+    if len(reason) > MAX_REASON:
+        raise ReasonError(_("The reason is too long (at most %(n)s characters).", n=MAX_REASON))
+    return reason

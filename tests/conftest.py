@@ -36,6 +36,7 @@ def _settings(tmp_path) -> dict:
         **{k: getattr(TestingConfig, k) for k in dir(TestingConfig) if k.isupper()},
         "WTF_CSRF_ENABLED": False,
         "UPLOAD_DIR": str(tmp_path / "uploads"),
+        "DOCUMENT_DIR": str(tmp_path / "documents"),
         "MAIL_OUTBOX_DIR": str(tmp_path / "outbox"),
         "SEARCH_INDEX_DIR": str(tmp_path / "search"),
         "PAGE_CACHE_VERSION_FILE": str(tmp_path / "catalog-version"),

@@ -9,6 +9,7 @@ from werkzeug.security import generate_password_hash
 
 from app.extensions import db
 from app.models import Product, ProductStatus, Province, Shop, ShopMember, User
+from app.models.base import utcnow
 
 PASSWORD_HASH = generate_password_hash("password123")  # hashed once: scrypt is slow on purpose
 
@@ -44,6 +45,7 @@ class ShopFactory(BaseFactory):
     name_en = factory.Sequence(lambda n: f"Cooperative no. {n}")
     province = factory.LazyFunction(province)
     status = "active"
+    verified_at = factory.LazyFunction(utcnow)  # like operator-created shops
 
 
 class ProductFactory(BaseFactory):

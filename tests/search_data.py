@@ -406,7 +406,11 @@ def make_catalog(today: date | None = None) -> dict[str, Product]:
     shops = {}
     for slug, (name_vi, name_en, province_slug) in SHOPS.items():
         shops[slug] = Shop(
-            slug=slug, name_vi=name_vi, name_en=name_en, province=province(province_slug)
+            slug=slug,
+            name_vi=name_vi,
+            name_en=name_en,
+            province=province(province_slug),
+            verified_at=datetime(2025, 12, 1, tzinfo=UTC),  # operator-created: verified
         )
     db.session.add_all(shops.values())
     products, start = {}, datetime(2026, 1, 1, tzinfo=UTC)

@@ -36,6 +36,7 @@ DEMO_LOGINS = [
     ("staff2@chohtx.vn", "staff"),
     ("admin@chohtx.vn", "admin"),
     ("organiser@chohtx.vn", "organiser"),
+    ("viewer@chohtx.vn", "viewer"),
 ]
 
 

@@ -340,7 +340,7 @@ def test_edited_name_replaces_the_old_one_in_search(products):
 
 
 def test_pending_product_appears_once_approved(app, products):
-    app.config["AUTO_APPROVE"] = False
+    app.config["AUTO_APPROVE_POLICY"] = "off"
     shop = products["NM-40"].shop
     product = catalog.create_product(staff_of(shop), shop, product_input(), [], submit=True)
     assert product.status == ProductStatus.PENDING

@@ -78,8 +78,8 @@ def test_draft_is_not_public_until_published(client, shop, staff):
     assert "Draft" in listing
 
 
-def test_without_auto_approve_submission_waits_for_review(app, client, shop, staff):
-    app.config["AUTO_APPROVE"] = False
+def test_with_auto_approval_off_submission_waits_for_review(app, client, shop, staff):
+    app.config["AUTO_APPROVE_POLICY"] = "off"
     client.post(f"/en/manage/{shop.slug}/products/new", data=product_form())
     product = db.session.scalar(sa.select(Product))
     assert product.status == ProductStatus.PENDING

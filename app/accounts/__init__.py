@@ -14,7 +14,8 @@ login_manager.login_message_category = "error"
 def load_user(user_id: str):
     from app.models import User
 
-    return db.session.get(User, int(user_id))
+    user = db.session.get(User, int(user_id))
+    return user if user is not None and user.is_active else None  # deactivated: signed out
 
 
 from app.accounts import routes  # noqa: E402,F401

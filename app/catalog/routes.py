@@ -10,6 +10,7 @@ from app.media import ImageRejected
 from app.models import ProductStatus
 from app.page_cache import cached_for_anonymous
 from app.paging import page_arg
+from app.reviews import services as review_services
 from app.security import safe_redirect_target
 from app.shops.services import managed_shop
 
@@ -28,7 +29,26 @@ def category_page(slug: str):
 @cached_for_anonymous
 def product_page(slug: str):
     product = services.public_product_by_slug(slug) or abort(404)
-    return render_template("catalog/product.html", product=product)
+    return render_product_page(product)
+
+
+def render_product_page(product, status: int = 200):
+    """The product page with its reviews; the cart re-renders it when a quantity is refused."""
+    reviews = db.paginate(
+        review_services.product_reviews_query(product),
+        page=page_arg(),
+        per_page=10,
+        error_out=False,
+    )
+    html = render_template(
+        "catalog/product.html",
+        product=product,
+        reviews=reviews,
+        rating=review_services.product_rating(product),
+        can_review=review_services.has_received(current_user, product),
+        my_review=review_services.review_by(current_user, product),
+    )
+    return html, status
 
 
 # --- staff ------------------------------------------------------------------------------
@@ -182,4 +202,5 @@ def status_label(status: str) -> str:
         ProductStatus.PENDING: _("Waiting for review"),
         ProductStatus.APPROVED: _("Approved"),
         ProductStatus.REJECTED: _("Rejected"),
+        ProductStatus.CHANGES_REQUESTED: _("Changes requested"),
     }.get(status, status)

@@ -7,6 +7,7 @@ import sqlalchemy.orm as so
 from flask import current_app
 from flask_babel import gettext as _
 
+from app.catalog import moderation
 from app.extensions import db
 from app.media import delete_image, store_image
 from app.models import Category, Product, ProductImage, ProductStatus, Shop, ShopStatus, User
@@ -134,11 +135,6 @@ def staff_products_query(shop: Shop, status: str | None = None) -> sa.Select:
     return query
 
 
-def submitted_status() -> str:
-    """Until the moderation queue exists, AUTO_APPROVE decides what a submission becomes."""
-    return ProductStatus.APPROVED if current_app.config["AUTO_APPROVE"] else ProductStatus.PENDING
-
-
 def apply_product_input(product: Product, data: ProductInput) -> None:
     for field in ProductInput.__dataclass_fields__:
         setattr(product, field, getattr(data, field))
@@ -183,9 +179,12 @@ def create_product(
     _check_sku_free(shop, data.sku)
     product = Product(shop=shop, slug=unique_product_slug(data.name_vi or data.name_en))
     apply_product_input(product, data)
-    product.status = submitted_status() if submit else ProductStatus.DRAFT
     _store_images(product, images)
     db.session.add(product)
+    if submit:
+        moderation.submit(product)
+    else:
+        product.status = ProductStatus.DRAFT
     db.session.commit()
     return product
 
@@ -193,13 +192,14 @@ def create_product(
 def update_product(
     user: User, product: Product, data: ProductInput, images: list[bytes], submit: bool
 ) -> Product:
-    """Save changes; an edit is moderated again unless AUTO_APPROVE (drafts stay drafts)."""
+    """Save changes; an edit is moderated again unless the auto-approval policy lets it
+    through (drafts stay drafts)."""
     require_shop_staff(user, product.shop)
     _check_sku_free(product.shop, data.sku, product)
     _store_images(product, images)
     apply_product_input(product, data)
     if submit or product.status != ProductStatus.DRAFT:
-        product.status = submitted_status()
+        moderation.submit(product)
     db.session.commit()
     return product
 

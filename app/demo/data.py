@@ -70,6 +70,7 @@ USERS = [
     DemoUser("staff2@chohtx.vn", "Lê Thị Hồng", "staff", shop="htx-nuoc-mam-phu-quoc"),
     DemoUser("admin@chohtx.vn", "Quản trị Chợ HTX", "admin"),
     DemoUser("organiser@chohtx.vn", "Phạm Quốc Hùng", "organiser"),
+    DemoUser("viewer@chohtx.vn", "Trần Văn Minh (Liên minh HTX)", "viewer"),
 ]
 
 SHOPS = [

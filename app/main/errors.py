@@ -37,8 +37,7 @@ def render_error(code: int):
         if code == 429:
             message = f"too many requests; retry after {retry_after or 60} seconds"
         return jsonify(error={"code": messages.get(code, "error"), "message": message}), code
-    retry_minutes = -(-(retry_after or 60) // 60)  # whole minutes, rounded up
-    return render_template("errors/error.html", code=code, retry_minutes=retry_minutes), code
+    return render_template("errors/error.html", code=code, retry_after=retry_after), code
 
 
 def init_app(app: Flask) -> None:

@@ -28,9 +28,13 @@ from app.models.orders import (
 )
 from app.models.payments import Payment, Refund, RefundLine, RefundStatus, StripeEvent
 from app.models.reference import Category, Province
-from app.models.shops import Shop, ShopMember, ShopStatus
+from app.models.reports import REPORT_REASONS, REPORT_TARGETS, Report, ReportStatus
+from app.models.reviews import Review, ReviewStatus
+from app.models.shops import Shop, ShopDocument, ShopMember, ShopStatus
 
 __all__ = [
+    "REPORT_REASONS",
+    "REPORT_TARGETS",
     "ROLES",
     "AuditEntry",
     "CartItem",
@@ -62,7 +66,12 @@ __all__ = [
     "ProductImage",
     "ProductStatus",
     "Province",
+    "Report",
+    "ReportStatus",
+    "Review",
+    "ReviewStatus",
     "Shop",
+    "ShopDocument",
     "ShopMember",
     "ShopStatus",
     "User",

@@ -8,7 +8,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from app.extensions import db
 from app.models.base import UTCDateTime, utcnow
 
-ROLES = ("buyer", "staff", "admin", "organiser")
+ROLES = ("buyer", "staff", "admin", "organiser", "viewer")
 
 
 class User(UserMixin, db.Model):

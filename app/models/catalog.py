@@ -15,7 +15,8 @@ class ProductStatus:
     PENDING = "pending"
     APPROVED = "approved"
     REJECTED = "rejected"
-    ALL = (DRAFT, PENDING, APPROVED, REJECTED)
+    CHANGES_REQUESTED = "changes_requested"
+    ALL = (DRAFT, PENDING, APPROVED, REJECTED, CHANGES_REQUESTED)
 
 
 class Product(db.Model):
@@ -46,6 +47,12 @@ class Product(db.Model):
     is_hidden: so.Mapped[bool] = so.mapped_column(default=False)
     created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
     updated_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    # Moderation: when it last entered the queue, the last decision and its reason (shown to
+    # staff), and the last refusal (the auto-approval policy looks at recent ones).
+    submitted_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
+    moderated_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
+    moderation_reason: so.Mapped[str] = so.mapped_column(sa.Text, default="")
+    last_rejected_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
 
     shop: so.Mapped[Shop] = so.relationship()
     category: so.Mapped[Category | None] = so.relationship()

@@ -12,6 +12,8 @@ class ShopStatus:
     PENDING = "pending"
     ACTIVE = "active"
     SUSPENDED = "suspended"
+    REJECTED = "rejected"
+    ALL = (PENDING, ACTIVE, SUSPENDED, REJECTED)
 
 
 class Shop(db.Model):
@@ -32,15 +34,30 @@ class Shop(db.Model):
     status: so.Mapped[str] = so.mapped_column(sa.String(20), default=ShopStatus.ACTIVE, index=True)
     is_featured: so.Mapped[bool] = so.mapped_column(default=False)
     created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
+    # Verification: who registered it, who checked its documents, and why it was refused
+    # or suspended (shown to its staff).
+    legal_representative: so.Mapped[str] = so.mapped_column(sa.String(160), default="")
+    registered_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("user.id"))
+    verified_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
+    verified_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("user.id"))
+    status_reason: so.Mapped[str] = so.mapped_column(sa.Text, default="")
+    status_changed_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
 
     province: so.Mapped[Province] = so.relationship()
     members: so.Mapped[list["ShopMember"]] = so.relationship(
         back_populates="shop", cascade="all, delete-orphan"
     )
+    documents: so.Mapped[list["ShopDocument"]] = so.relationship(
+        back_populates="shop", cascade="all, delete-orphan", order_by="ShopDocument.id"
+    )
 
     @property
     def is_public(self) -> bool:
         return self.status == ShopStatus.ACTIVE
+
+    @property
+    def is_verified(self) -> bool:
+        return self.verified_at is not None
 
     def __repr__(self) -> str:
         return f"<Shop {self.slug}>"
@@ -55,3 +72,21 @@ class ShopMember(db.Model):
 
     shop: so.Mapped[Shop] = so.relationship(back_populates="members")
     user: so.Mapped["User"] = so.relationship(back_populates="memberships")  # noqa: F821
+
+
+class ShopDocument(db.Model):
+    """A registration paper (licence, tax certificate) uploaded by staff; private to the
+    shop's staff and admins, stored outside the public upload folder."""
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    shop_id: so.Mapped[int] = so.mapped_column(
+        sa.ForeignKey("shop.id", ondelete="CASCADE"), index=True
+    )
+    key: so.Mapped[str] = so.mapped_column(sa.String(64), unique=True)
+    filename: so.Mapped[str] = so.mapped_column(sa.String(200))
+    content_type: so.Mapped[str] = so.mapped_column(sa.String(60))
+    size_bytes: so.Mapped[int]
+    uploaded_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("user.id"))
+    created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
+
+    shop: so.Mapped[Shop] = so.relationship(back_populates="documents")

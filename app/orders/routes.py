@@ -2,6 +2,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from app.catalog.routes import render_product_page
 from app.catalog.services import public_product_by_slug
 from app.extensions import db
 from app.fairs import services as fairs
@@ -45,7 +46,7 @@ def _product_page_with_error(product_id, message: str, status: int):
     if product is None:
         abort(404)
     flash(message, "error")
-    return render_template("catalog/product.html", product=product), status
+    return render_product_page(product, status)
 
 
 @bp.route("/cart/add", methods=["POST"])

@@ -2,8 +2,9 @@ from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileAllowed, MultipleFileField
 from wtforms import IntegerField, SelectField, StringField, SubmitField, TextAreaField
-from wtforms.validators import Length, NumberRange, Optional, ValidationError
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from app.forms import OneLanguageRequired, image_field, stripped
 from app.validators import is_phone, is_tax_code, normalise_phone
@@ -61,3 +62,59 @@ class ShopProfileForm(FlaskForm):
             "member_count": self.member_count.data,
             "founded_year": self.founded_year.data,
         }
+
+
+class ShopRegistrationForm(FlaskForm):
+    """A cooperative registered by its own staff; an admin checks the papers before it opens."""
+
+    name_vi = StringField(
+        _l("Cooperative name (Vietnamese)"),
+        validators=[OneLanguageRequired("name_en"), Length(max=160)],
+    )
+    name_en = StringField(_l("Cooperative name (English)"), validators=[Length(max=160)])
+    tax_code = StringField(
+        _l("Registration / tax code"),
+        validators=[DataRequired(_l("Enter the registration / tax code."))],
+        description=_l("10 digits, or 13 for a branch: 0123456789-001"),
+    )
+    province_id = SelectField(_l("Province"), coerce=int)
+    commune = StringField(
+        _l("Commune / ward"),
+        validators=[DataRequired(_l("Enter the commune or ward.")), Length(max=120)],
+    )
+    address = StringField(_l("Street address"), validators=[Length(max=255)])
+    phone = StringField(
+        _l("Phone"), validators=[Optional()], description=_l("+84 or 0 followed by 9 digits")
+    )
+    legal_representative = StringField(
+        _l("Legal representative"),
+        validators=[DataRequired(_l("Name the legal representative.")), Length(max=160)],
+    )
+    documents = MultipleFileField(
+        _l("Documents"),
+        validators=[
+            FileAllowed(["pdf", "jpg", "jpeg", "png"], _l("Upload PDF, JPEG or PNG files."))
+        ],
+        description=_l("Registration certificate and other papers: PDF, JPEG or PNG, 10 MB each."),
+    )
+    submit = SubmitField(_l("Register the cooperative"))
+
+    validate_tax_code = ShopProfileForm.validate_tax_code
+    validate_phone = ShopProfileForm.validate_phone
+
+    def registration(self):
+        from app.shops.services import Registration
+
+        return Registration(
+            name_vi=stripped(self.name_vi),
+            name_en=stripped(self.name_en),
+            tax_code=stripped(self.tax_code),
+            province_id=self.province_id.data,
+            commune=stripped(self.commune),
+            address=stripped(self.address),
+            phone=normalise_phone(self.phone.data or ""),
+            legal_representative=stripped(self.legal_representative),
+        )
+
+    def files(self) -> list[tuple[str, bytes]]:
+        return [(f.filename, f.read()) for f in (self.documents.data or []) if f and f.filename]

@@ -1,4 +1,4 @@
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -6,10 +6,11 @@ from app.catalog import services as catalog
 from app.extensions import db
 from app.i18n import tr
 from app.media import ImageRejected
+from app.models import ShopStatus
 from app.page_cache import cached_for_anonymous
 from app.paging import page_arg
 from app.shops import bp, services
-from app.shops.forms import ShopProfileForm
+from app.shops.forms import ShopProfileForm, ShopRegistrationForm
 
 
 @bp.route("/shops")
@@ -61,3 +62,57 @@ def manage_profile(slug: str):
             return redirect(url_for("shops.manage_profile", slug=shop.slug))
     status = 400 if form.is_submitted() else 200
     return render_template("shops/manage_profile.html", shop=shop, form=form), status
+
+
+@bp.route("/manage/register", methods=["GET", "POST"])
+@login_required
+def register_shop():
+    form = ShopRegistrationForm()
+    form.province_id.choices = [(p.id, tr(p, "name")) for p in services.all_provinces()]
+    if form.validate_on_submit():
+        try:
+            shop = services.register_shop(current_user, form.registration(), form.files())
+        except services.ShopError as error:
+            form.documents.errors.append(str(error))
+        else:
+            flash(
+                _(
+                    "Thank you: %(name)s is registered and waits for an admin to check it.",
+                    name=tr(shop, "name"),
+                ),
+                "success",
+            )
+            return redirect(url_for("shops.manage_home"))
+    status = 400 if form.is_submitted() else 200
+    return render_template("shops/register.html", form=form), status
+
+
+@bp.route("/manage/<slug>/documents/<int:document_id>")
+@login_required
+def shop_document(slug: str, document_id: int):
+    """A registration paper: staff of the shop and admins only, always as a download."""
+    shop = services.managed_shop(current_user, slug)
+    document = services.shop_document(current_user, shop, document_id) or abort(404)
+    path = services.document_storage().path(document.key)
+    if not path.exists():
+        abort(404)
+    response = send_file(
+        path,
+        mimetype=document.content_type,
+        as_attachment=True,
+        download_name=document.filename,
+        max_age=0,
+    )
+    response.headers["Cache-Control"] = "private, no-store"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@bp.app_template_global()
+def shop_status_label(status: str) -> str:
+    return {
+        ShopStatus.PENDING: _("Waiting for verification"),
+        ShopStatus.ACTIVE: _("Active"),
+        ShopStatus.SUSPENDED: _("Suspended"),
+        ShopStatus.REJECTED: _("Registration refused"),
+    }.get(status, status)

@@ -1,15 +1,34 @@
 """Cooperative shops: lookups, the one staff permission check, profile changes."""
 
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
+
 import sqlalchemy as sa
 import sqlalchemy.orm as so
+from flask import current_app, url_for
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from werkzeug.exceptions import Forbidden, NotFound
+from werkzeug.utils import secure_filename
 
+from app.audit import record
 from app.extensions import db
-from app.media import delete_image, store_image
-from app.models import Product, ProductStatus, Province, Shop, ShopMember, ShopStatus, User
+from app.mail import send_email
+from app.media import ImageRejected, LocalStorage, check_image, delete_image, store_image
+from app.models import (
+    Product,
+    ProductStatus,
+    Province,
+    Shop,
+    ShopDocument,
+    ShopMember,
+    ShopStatus,
+    User,
+)
+from app.models.base import utcnow
 from app.text import slugify
-from app.validators import is_tax_code
+from app.validators import clean_reason, is_tax_code
 
 
 class ShopError(ValueError):
@@ -104,6 +123,8 @@ def create_shop(
     if tax_code and not is_tax_code(tax_code):
         raise ShopError(_("A tax code has 10 digits, or 13 for a branch (0123456789-001)."))
     shop = Shop(slug=slug, name_vi=name, province=province, tax_code=tax_code, status=status)
+    if status == ShopStatus.ACTIVE:
+        shop.verified_at = utcnow()  # the operator created it: nothing left to check
     db.session.add(shop)
     db.session.commit()
     return shop
@@ -144,3 +165,206 @@ def update_profile(user: User, shop: Shop, values: dict, logo: bytes | None = No
     db.session.commit()
     if old_logo:
         delete_image(old_logo)
+
+
+# --- self-service registration and verification ----------------------------------------
+
+DOCUMENT_EXTENSIONS = ("pdf", "jpg", "jpeg", "png")
+MAX_DOCUMENTS = 5
+
+
+@dataclass
+class Registration:
+    name_vi: str
+    name_en: str
+    tax_code: str
+    province_id: int
+    commune: str
+    address: str
+    phone: str
+    legal_representative: str
+
+
+def document_storage() -> LocalStorage:
+    return LocalStorage(current_app.config["DOCUMENT_DIR"])
+
+
+def _check_document(filename: str, data: bytes) -> str:
+    """The content type of an accepted document (PDF or image, checked by content)."""
+    limit = current_app.config["MAX_DOCUMENT_BYTES"]
+    if not data:
+        raise ShopError(_("The file %(name)s is empty.", name=filename))
+    if len(data) > limit:
+        raise ShopError(
+            _("%(name)s is larger than %(mb)s MB.", name=filename, mb=limit // (1024 * 1024))
+        )
+    if data.startswith(b"%PDF-"):
+        return "application/pdf"
+    try:
+        image = check_image(data)
+    except ImageRejected:
+        raise ShopError(
+            _("%(name)s is not a PDF or an image we can read.", name=filename)
+        ) from None
+    if image.format not in ("JPEG", "PNG"):
+        raise ShopError(_("Send documents as PDF, JPEG or PNG files."))
+    return f"image/{image.format.lower()}"
+
+
+def add_documents(user: User, shop: Shop, files: list[tuple[str, bytes]]) -> list[ShopDocument]:
+    """Check every file first, then store them all; the caller's commit records the rows."""
+    if len(files) + len(shop.documents) > MAX_DOCUMENTS:
+        raise ShopError(_("Upload at most %(n)s documents.", n=MAX_DOCUMENTS))
+    checked = [(name, data, _check_document(name, data)) for name, data in files]
+    added = []
+    for name, data, content_type in checked:
+        key = secrets.token_hex(16)
+        document_storage().save(key, data)
+        document = ShopDocument(
+            key=key,
+            filename=(secure_filename(name) or "document")[:200],
+            content_type=content_type,
+            size_bytes=len(data),
+            uploaded_by_id=user.id,
+        )
+        shop.documents.append(document)
+        added.append(document)
+    return added
+
+
+def unique_shop_slug(name: str) -> str:
+    base = slugify(name, max_length=70) or "htx"
+    slug, n = base, 1
+    while shop_by_slug(slug) is not None:
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
+
+
+def register_shop(user: User, data: Registration, files: list[tuple[str, bytes]]) -> Shop:
+    """A cooperative registered by its own staff: pending until an admin checks it."""
+    if not is_tax_code(data.tax_code):
+        raise ShopError(_("A tax code has 10 digits, or 13 for a branch (0123456789-001)."))
+    if not data.legal_representative:
+        raise ShopError(_("Name the legal representative."))
+    if not files:
+        raise ShopError(_("Upload the registration certificate (PDF or photo)."))
+    if db.session.get(Province, data.province_id) is None:
+        raise ShopError(_("Choose a province from the list."))
+    shop = Shop(
+        slug=unique_shop_slug(data.name_vi or data.name_en),
+        name_vi=data.name_vi,
+        name_en=data.name_en,
+        tax_code=data.tax_code,
+        province_id=data.province_id,
+        commune=data.commune,
+        address=data.address,
+        phone=data.phone,
+        legal_representative=data.legal_representative,
+        status=ShopStatus.PENDING,
+        registered_by_id=user.id,
+    )
+    db.session.add(shop)
+    stored = []
+    try:
+        stored = add_documents(user, shop, files)
+        db.session.add(ShopMember(shop=shop, user=user))
+        if user.role == "buyer":
+            user.role = "staff"
+        record("shop.register", shop, actor=user, tax_code=data.tax_code)
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        for document in stored:
+            document_storage().delete(document.key)
+        raise
+    return shop
+
+
+def shop_document(user: User, shop: Shop, document_id: int) -> ShopDocument | None:
+    """A registration document, for the shop's staff and admins only."""
+    require_shop_staff(user, shop)
+    document = db.session.get(ShopDocument, document_id)
+    return document if document is not None and document.shop_id == shop.id else None
+
+
+def shops_with_tax_code(shop: Shop) -> list[Shop]:
+    """Other shops registered with the same code: a possible duplicate to look at."""
+    if not shop.tax_code:
+        return []
+    base = shop.tax_code[:10]
+    return list(
+        db.session.scalars(
+            sa.select(Shop)
+            .where(Shop.id != shop.id, Shop.tax_code.like(f"{base}%"))
+            .order_by(Shop.id)
+        )
+    )
+
+
+def notify_shop_staff(shop: Shop, compose: Callable[[str], tuple[str, str]]) -> None:
+    """Mail every staff member of `shop`; compose(lang) gives (subject, text) in that language."""
+    for member in shop.members:
+        lang = member.user.locale if member.user.locale in ("vi", "en") else "vi"
+        with force_locale(lang):
+            subject, text = compose(lang)
+        send_email(member.user.email, subject, text)
+
+
+# status change: (allowed from, to, reason required, audit action)
+SHOP_DECISIONS = {
+    "approve": (
+        (ShopStatus.PENDING, ShopStatus.REJECTED),
+        ShopStatus.ACTIVE,
+        False,
+        "shop.approve",
+    ),
+    "reject": ((ShopStatus.PENDING,), ShopStatus.REJECTED, True, "shop.reject"),
+    "suspend": ((ShopStatus.ACTIVE,), ShopStatus.SUSPENDED, True, "shop.suspend"),
+    "reinstate": ((ShopStatus.SUSPENDED,), ShopStatus.ACTIVE, False, "shop.reinstate"),
+}
+
+
+def decide_shop(admin: User, shop: Shop, action: str, reason: str = "") -> Shop:
+    """Approve or reject a registration, suspend or reinstate a shop; audited and mailed.
+
+    A suspended shop vanishes from pages, search, the API and feeds (they show active shops
+    only); its open orders stay with its staff, who can still fulfil them.
+    """
+    if action not in SHOP_DECISIONS:
+        raise ShopError(_("Unknown action."))
+    sources, target, required, audit_action = SHOP_DECISIONS[action]
+    reason = clean_reason(reason, required)
+    if shop.status not in sources:
+        raise ShopError(_("This cooperative's status changed meanwhile; reload the page."))
+    shop.status = target
+    shop.status_reason = reason
+    shop.status_changed_at = utcnow()
+    if action == "approve":
+        shop.verified_at = utcnow()
+        shop.verified_by_id = admin.id
+    record(audit_action, shop, actor=admin, reason=reason)
+    db.session.commit()
+    notify_shop_staff(shop, lambda lang: _shop_mail(shop, action, reason, lang))
+    return shop
+
+
+def decision_mail(subject: str, reason: str, *closing: str) -> tuple[str, str]:
+    """A marketplace decision told to staff: what happened, why, then what to do next."""
+    lines = [subject, ""]
+    if reason:
+        lines += [_("Reason: %(reason)s", reason=reason), ""]
+    return subject, "\n".join([*lines, *closing])
+
+
+def _shop_mail(shop: Shop, action: str, reason: str, lang: str) -> tuple[str, str]:
+    name = getattr(shop, f"name_{lang}") or shop.name_vi
+    subjects = {
+        "approve": _("%(name)s is verified and open on Chợ HTX", name=name),
+        "reject": _("The registration of %(name)s was not accepted", name=name),
+        "suspend": _("%(name)s is suspended on Chợ HTX", name=name),
+        "reinstate": _("%(name)s is open again on Chợ HTX", name=name),
+    }
+    closing = [_("Your open orders stay yours to fulfil."), ""] if action == "suspend" else []
+    url = url_for("shops.manage_home", lang_code=lang, _external=True)
+    return decision_mail(subjects[action], reason, *closing, url)

@@ -1,0 +1,52 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, SelectField, SelectMultipleField, TextAreaField
+from wtforms.validators import InputRequired, Length
+
+from app.models import ROLES
+from app.validators import MAX_REASON
+
+REASON_DESCRIPTION = _l("Shown to the people concerned and kept in the audit log.")
+
+
+def reason_field(label=_l("Reason")) -> TextAreaField:
+    return TextAreaField(
+        label,
+        validators=[
+            Length(
+                max=MAX_REASON,
+                message=_l("The reason is too long (at most %(max)d characters)."),
+            ),
+        ],
+        description=REASON_DESCRIPTION,
+    )
+
+
+class DecisionForm(FlaskForm):
+    """One decision on one shop, report or review: the action comes from the button."""
+
+    action = HiddenField(validators=[InputRequired(_l("Choose an action."))])
+    reason = reason_field()
+
+
+class ProductDecisionForm(FlaskForm):
+    """Bulk moderation: the ticked products, one action, one reason."""
+
+    product_ids = SelectMultipleField(coerce=int, validate_choice=False)
+    action = SelectField(
+        _l("Action"),
+        choices=[
+            ("approve", _l("Approve")),
+            ("changes", _l("Ask for changes")),
+            ("reject", _l("Reject")),
+        ],
+    )
+    reason = reason_field()
+
+
+class RoleForm(FlaskForm):
+    role = SelectField(_l("Role"), choices=[(r, r) for r in ROLES])
+
+
+class ActiveForm(FlaskForm):
+    reason = reason_field()
