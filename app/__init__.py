@@ -65,6 +65,9 @@ def register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(orders_bp, url_prefix="/<lang_code>")
     app.register_blueprint(payments_bp)  # the webhook has no locale; its pages carry their own
+    from app.payouts import bp as payouts_bp
+
+    app.register_blueprint(payouts_bp, url_prefix="/<lang_code>")
 
 
 def register_errorhandlers(app: Flask) -> None:
@@ -88,3 +91,6 @@ def register_commands(app: Flask) -> None:
     from app.search.commands import search_cli
 
     app.cli.add_command(search_cli)
+    from app.payouts.commands import payouts_cli
+
+    app.cli.add_command(payouts_cli)

@@ -3,6 +3,18 @@
 from app.models.accounts import ROLES, User
 from app.models.audit import AuditEntry
 from app.models.catalog import Product, ProductImage, ProductStatus
+from app.models.ledger import (
+    AccountKind,
+    LedgerAccount,
+    LedgerEntry,
+    LedgerTransaction,
+    Payout,
+    PayoutMethod,
+    PayoutRun,
+    PayoutShopOrder,
+    PayoutStatus,
+    TransactionKind,
+)
 from app.models.ocop import OcopCertificate
 from app.models.orders import (
     CartItem,
@@ -21,6 +33,16 @@ from app.models.shops import Shop, ShopMember, ShopStatus
 
 __all__ = [
     "ROLES",
+    "AccountKind",
+    "LedgerAccount",
+    "LedgerEntry",
+    "LedgerTransaction",
+    "Payout",
+    "PayoutMethod",
+    "PayoutRun",
+    "PayoutShopOrder",
+    "PayoutStatus",
+    "TransactionKind",
     "AuditEntry",
     "CartItem",
     "Order",
