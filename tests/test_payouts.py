@@ -403,7 +403,8 @@ def test_staff_see_balance_statement_printable_view_and_csv(app, client, auth, c
     assert "Sales in the return window" in html and sold.number in html
     assert "₫214,000" in html
 
-    label = "%04d-%02d" % services.current_month()
+    year, month = services.current_month()
+    label = f"{year:04d}-{month:02d}"
     statement = client.get(f"/en/manage/{shop.slug}/payouts/statements/{label}")
     html = statement.get_data(as_text=True)
     assert statement.status_code == 200
