@@ -245,8 +245,8 @@ def money_received_clause():
     Card and transfer orders are paid before they ship; cash on delivery counts only once the
     carrier's cash is recorded as a payment for that shop order.
     """
-    cod_cash = sa.exists().where(
-        Payment.shop_order_id == ShopOrder.id, Payment.method == PaymentMethod.COD
+    cod_cash = ShopOrder.id.in_(
+        sa.select(Payment.shop_order_id).where(Payment.method == PaymentMethod.COD)
     )
     return sa.or_(
         sa.and_(
