@@ -38,7 +38,9 @@ class Shop(db.Model):
     payout_bank_bin: so.Mapped[str | None] = so.mapped_column(sa.String(6))
     payout_account_no: so.Mapped[str | None] = so.mapped_column(sa.String(34))
     payout_account_holder: so.Mapped[str | None] = so.mapped_column(sa.String(120))
-    stripe_account_id: so.Mapped[str | None] = so.mapped_column(sa.String(64), unique=True)
+    stripe_account_id: so.Mapped[str | None] = so.mapped_column(
+        sa.String(64), unique=True, index=True
+    )
     stripe_payouts_enabled: so.Mapped[bool] = so.mapped_column(default=False)
     created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
 

@@ -16,6 +16,20 @@ branch_labels = None
 depends_on = None
 
 
+def shop_columns() -> list[sa.Column]:
+    return [
+        sa.Column("commission_bps", sa.Integer(), nullable=True),
+        sa.Column("payout_minimum_vnd", sa.BigInteger(), nullable=True),
+        sa.Column("payout_bank_bin", sa.String(length=6), nullable=True),
+        sa.Column("payout_account_no", sa.String(length=34), nullable=True),
+        sa.Column("payout_account_holder", sa.String(length=120), nullable=True),
+        sa.Column("stripe_account_id", sa.String(length=64), nullable=True),
+        sa.Column(
+            "stripe_payouts_enabled", sa.Boolean(), server_default=sa.false(), nullable=False
+        ),
+    ]
+
+
 def upgrade():
     op.create_table(
         "payout_run",
@@ -165,54 +179,17 @@ def upgrade():
             batch_op.f("ix_ledger_entry_transaction_id"), ["transaction_id"], unique=False
         )
 
-    with op.batch_alter_table("category", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("commission_bps", sa.Integer(), nullable=True))
-
-    with op.batch_alter_table("order_line", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("commission_bps", sa.Integer(), nullable=True))
-
-    with op.batch_alter_table("shop", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("commission_bps", sa.Integer(), nullable=True))
-        batch_op.add_column(sa.Column("payout_minimum_vnd", sa.BigInteger(), nullable=True))
-        batch_op.add_column(sa.Column("payout_bank_bin", sa.String(length=6), nullable=True))
-        batch_op.add_column(sa.Column("payout_account_no", sa.String(length=34), nullable=True))
-        batch_op.add_column(
-            sa.Column("payout_account_holder", sa.String(length=120), nullable=True)
-        )
-        batch_op.add_column(sa.Column("stripe_account_id", sa.String(length=64), nullable=True))
-        batch_op.add_column(
-            sa.Column(
-                "stripe_payouts_enabled", sa.Boolean(), server_default=sa.false(), nullable=False
-            )
-        )
-        batch_op.create_unique_constraint(
-            batch_op.f("uq_shop_stripe_account_id"), ["stripe_account_id"]
-        )
-
-    with op.batch_alter_table("shop_order", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("commission_bps", sa.Integer(), nullable=True))
+    # Plain ALTER TABLE ADD/DROP COLUMN (SQLite 3.35+ and PostgreSQL): no table rebuild, so
+    # rows in tables that reference these ones never get in the way.
+    op.add_column("category", sa.Column("commission_bps", sa.Integer(), nullable=True))
+    op.add_column("order_line", sa.Column("commission_bps", sa.Integer(), nullable=True))
+    op.add_column("shop_order", sa.Column("commission_bps", sa.Integer(), nullable=True))
+    for column in shop_columns():
+        op.add_column("shop", column)
+    op.create_index("ix_shop_stripe_account_id", "shop", ["stripe_account_id"], unique=True)
 
 
 def downgrade():
-    with op.batch_alter_table("shop_order", schema=None) as batch_op:
-        batch_op.drop_column("commission_bps")
-
-    with op.batch_alter_table("shop", schema=None) as batch_op:
-        batch_op.drop_constraint(batch_op.f("uq_shop_stripe_account_id"), type_="unique")
-        batch_op.drop_column("stripe_payouts_enabled")
-        batch_op.drop_column("stripe_account_id")
-        batch_op.drop_column("payout_account_holder")
-        batch_op.drop_column("payout_account_no")
-        batch_op.drop_column("payout_bank_bin")
-        batch_op.drop_column("payout_minimum_vnd")
-        batch_op.drop_column("commission_bps")
-
-    with op.batch_alter_table("order_line", schema=None) as batch_op:
-        batch_op.drop_column("commission_bps")
-
-    with op.batch_alter_table("category", schema=None) as batch_op:
-        batch_op.drop_column("commission_bps")
-
     with op.batch_alter_table("ledger_entry", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_ledger_entry_transaction_id"))
         batch_op.drop_index("ix_ledger_entry_account")
@@ -235,3 +212,9 @@ def downgrade():
     op.drop_table("payout")
     op.drop_table("ledger_account")
     op.drop_table("payout_run")
+    op.drop_index("ix_shop_stripe_account_id", table_name="shop")
+    for column in reversed(shop_columns()):
+        op.drop_column("shop", column.name)
+    op.drop_column("shop_order", "commission_bps")
+    op.drop_column("order_line", "commission_bps")
+    op.drop_column("category", "commission_bps")
