@@ -32,7 +32,7 @@ from app.models import (
     TransactionKind,
     User,
 )
-from app.models.base import utcnow
+from app.models.base import UTCDateTime, utcnow
 
 K = AccountKind
 BPS = 10_000
@@ -263,12 +263,13 @@ def return_window() -> timedelta:
 
 def release_due(until: datetime) -> int:
     """Move to available every sale whose return window ended by `until` and whose money
-    arrived; set-based, so a run over many thousands of orders stays quick. Returns how many."""
+    arrived. Returns how many. All in SQL (INSERT ... SELECT): a run over a hundred thousand
+    orders neither loads them into memory nor sends them back and forth."""
     cutoff = until - return_window()
     sale = so.aliased(LedgerTransaction)
     released = so.aliased(LedgerTransaction)
     due = (
-        sa.select(sale.shop_order_id)
+        sa.select(sale.shop_order_id, sale.shop_id)
         .join(ShopOrder, ShopOrder.id == sale.shop_order_id)
         .join(Order, Order.id == ShopOrder.order_id)
         .where(
@@ -281,62 +282,60 @@ def release_due(until: datetime) -> int:
             ),
         )
     )
-    rows = db.session.execute(
-        sa.select(
-            LedgerTransaction.shop_order_id,
-            LedgerTransaction.shop_id,
-            sa.func.coalesce(
-                sa.func.sum(
-                    sa.case((LedgerAccount.kind == K.PENDING, LedgerEntry.amount_vnd), else_=0)
-                ),
-                0,
+    due_rows = due.subquery()
+    shop_ids = db.session.scalars(sa.select(due_rows.c.shop_id).distinct()).all()
+    if not shop_ids:
+        return 0
+    account_ids(shop_ids)  # every shop's available account exists before the entries
+    now = utcnow()
+    count = db.session.execute(
+        sa.insert(LedgerTransaction).from_select(
+            ["key", "kind", "shop_id", "shop_order_id", "memo", "created_at"],
+            sa.select(
+                sa.literal("release:") + sa.cast(due_rows.c.shop_order_id, sa.String),
+                sa.literal(TransactionKind.RELEASE),
+                due_rows.c.shop_id,
+                due_rows.c.shop_order_id,
+                sa.literal(""),
+                sa.literal(now, UTCDateTime),
             ),
         )
-        .join(LedgerEntry, LedgerEntry.transaction_id == LedgerTransaction.id)
-        .join(LedgerAccount, LedgerEntry.account_id == LedgerAccount.id)
-        .where(LedgerTransaction.shop_order_id.in_(due))
-        .group_by(LedgerTransaction.shop_order_id, LedgerTransaction.shop_id)
-    ).all()
-    if not rows:
-        return 0
-    now = utcnow()
-    ids = account_ids([shop_id for _so, shop_id, _amount in rows])
-    created = db.session.execute(
-        sa.insert(LedgerTransaction).returning(
-            LedgerTransaction.id, LedgerTransaction.shop_order_id, sort_by_parameter_order=True
-        ),
-        [
-            {
-                "key": f"release:{so_id}",
-                "kind": TransactionKind.RELEASE,
-                "shop_id": shop_id,
-                "shop_order_id": so_id,
-                "memo": "",
-                "created_at": now,
-            }
-            for so_id, shop_id, _amount in rows
-        ],
-    ).all()
-    entries = []
-    for (transaction_id, _so), (_so_id, shop_id, amount) in zip(created, rows, strict=True):
-        if amount:
-            entries.append(
-                {
-                    "transaction_id": transaction_id,
-                    "account_id": ids[(shop_id, K.PENDING)],
-                    "amount_vnd": -amount,
-                }
+    ).rowcount
+    # What is still pending of each released shop order: its sale minus refunds so far.
+    release = so.aliased(LedgerTransaction)
+    earlier = so.aliased(LedgerTransaction)
+    pending = so.aliased(LedgerAccount)
+    available = so.aliased(LedgerAccount)
+    remaining = (
+        sa.select(
+            release.id.label("transaction_id"),
+            pending.id.label("pending_id"),
+            available.id.label("available_id"),
+            sa.func.sum(LedgerEntry.amount_vnd).label("amount"),
+        )
+        .join(
+            earlier,
+            sa.and_(earlier.shop_order_id == release.shop_order_id, earlier.id != release.id),
+        )
+        .join(LedgerEntry, LedgerEntry.transaction_id == earlier.id)
+        .join(pending, sa.and_(pending.id == LedgerEntry.account_id, pending.kind == K.PENDING))
+        .join(
+            available,
+            sa.and_(available.shop_id == release.shop_id, available.kind == K.AVAILABLE),
+        )
+        .where(release.kind == TransactionKind.RELEASE, release.created_at == now)
+        .group_by(release.id, pending.id, available.id)
+        .having(sa.func.sum(LedgerEntry.amount_vnd) != 0)
+        .subquery()
+    )
+    for account, sign in ((remaining.c.pending_id, -1), (remaining.c.available_id, 1)):
+        db.session.execute(
+            sa.insert(LedgerEntry).from_select(
+                ["transaction_id", "account_id", "amount_vnd"],
+                sa.select(remaining.c.transaction_id, account, sign * remaining.c.amount),
             )
-            entries.append(
-                {
-                    "transaction_id": transaction_id,
-                    "account_id": ids[(shop_id, K.AVAILABLE)],
-                    "amount_vnd": amount,
-                }
-            )
-    if entries:
-        db.session.execute(sa.insert(LedgerEntry), entries)
-    return len(rows)
+        )
+    return count
 
 
 # --- balances -------------------------------------------------------------------------------
