@@ -589,3 +589,19 @@ def test_cli_balance_json_run_batch_file_and_mark_paid(app, client, auth, coop, 
     assert bad_day.exit_code != 0 and "YYYY-MM-DD" in bad_day.output
     unknown = runner.invoke(args=["payouts", "balance", "nope", "--json"])
     assert unknown.exit_code != 0 and "No shop 'nope'" in unknown.output
+
+
+def test_account_updated_webhook_turns_stripe_payouts_on(app, client, coop, fake_stripe):
+    shop, _product, _staff, _admin = coop
+    account = fake_stripe.accounts  # created through the gateway, as the staff page does
+    from app.payments import stripe_gateway
+
+    shop.stripe_account_id = stripe_gateway.create_connected_account(shop_key=str(shop.id))
+    db.session.commit()
+    assert shop.stripe_account_id in account
+    event = fake_stripe.complete_onboarding(shop.stripe_account_id)
+    body, headers = fake_stripe.webhook_request(event)
+    assert client.post("/payments/stripe/webhook", data=body, headers=headers).status_code == 200
+    db.session.expire_all()
+    assert shop.stripe_payouts_enabled is True
+    assert services.payout_method(shop) == "stripe"
