@@ -132,9 +132,15 @@ def test_sale_delivery_window_payout_refund_negative_balance_and_next_sale_nets_
     assert services.run_payouts().payouts == []  # nothing to pay while negative
 
     # The next sale (3 units: 300,000 + 30,000 − 24,000) nets the debt.
-    sell(client, auth, product, 3, staff)
+    second = sell(client, auth, product, 3, staff)
     report = services.run_payouts()
     assert [p.amount_vnd for p in report.payouts] == [306_000 - 92_000]
+    carried = db.session.scalars(
+        sa.select(PayoutShopOrder.shop_order_id).where(
+            PayoutShopOrder.payout_id == report.payouts[0].payout_id
+        )
+    ).all()
+    assert carried == [second.id]  # each order travels with one payout
     figures = balance(shop)
     assert figures["paid_out_vnd"] == 214_000 + 214_000
     assert figures["balance_vnd"] == 0

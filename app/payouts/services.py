@@ -300,6 +300,7 @@ def _post_payouts(payouts: list[tuple[Shop, Payout]], run: PayoutRun, now: datet
         sa.select(PayoutShopOrder.shop_order_id)
         .join(Payout, Payout.id == PayoutShopOrder.payout_id)
         .where(Payout.status != PayoutStatus.FAILED, Payout.run_id != run.id)
+        .correlate(None)  # its own payouts, not the outer query's
     )
     db.session.execute(
         sa.insert(PayoutShopOrder).from_select(
