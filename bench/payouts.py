@@ -31,19 +31,11 @@ CHUNK = 5_000
 
 
 def environment(workdir: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("STRIPE_", "MAIL_"))}
-    env.update(
-        APP_ENV="development",
-        SECRET_KEY="bench-only-secret",
-        FLASK_APP="wsgi.py",
-        DATABASE_URL=f"sqlite:///{workdir / 'bench.sqlite'}",
-        INSTANCE_DIR=str(workdir / "instance"),
-        UPLOAD_DIR=str(workdir / "uploads"),
-        SEARCH_INDEX_DIR=str(workdir / "search"),
-        MAIL_OUTBOX_DIR=str(workdir / "outbox"),
-        PAYOUT_BATCH_DIR=str(workdir / "batches"),
-    )
-    return env
+    """The checkout benchmark's settings (a database and folders in workdir), plus batches."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from checkout import environment as checkout_environment
+
+    return {**checkout_environment(workdir), "PAYOUT_BATCH_DIR": str(workdir / "batches")}
 
 
 def chunks(rows: list, size: int = CHUNK):

@@ -338,6 +338,18 @@ def release_due(until: datetime) -> int:
     return count
 
 
+def unbalanced_transactions() -> list[int]:
+    """Ids of transactions whose entries do not sum to zero: always empty, or the books are
+    broken (a check for tests and for the operator)."""
+    return list(
+        db.session.scalars(
+            sa.select(LedgerEntry.transaction_id)
+            .group_by(LedgerEntry.transaction_id)
+            .having(sa.func.sum(LedgerEntry.amount_vnd) != 0)
+        )
+    )
+
+
 # --- balances -------------------------------------------------------------------------------
 
 
