@@ -605,3 +605,20 @@ def test_account_updated_webhook_turns_stripe_payouts_on(app, client, coop, fake
     db.session.expire_all()
     assert shop.stripe_payouts_enabled is True
     assert services.payout_method(shop) == "stripe"
+
+
+def test_admin_marks_a_bank_payout_failed_on_the_page(app, client, auth, coop):
+    shop, product, staff, _admin = coop
+    sell(client, auth, product, 1, staff)
+    window_passes(app)
+    payout_id = services.run_payouts().payouts[0].payout_id
+    auth.login("admin@example.com", lang="en")
+    assert client.post(f"/en/admin/payouts/{payout_id}/lost", data={}).status_code == 404
+    assert client.post(f"/en/admin/payouts/{payout_id}/failed", data={}).status_code == 400
+    response = client.post(
+        f"/en/admin/payouts/{payout_id}/failed", data={"reason": "Sai số tài khoản"}
+    )
+    assert response.status_code == 302
+    page = client.get("/en/admin/payouts").get_data(as_text=True)
+    assert f"Payout {payout_id} failed: the money is back on the shop&#39;s balance." in page
+    assert balance(shop)["available_vnd"] == 122_000

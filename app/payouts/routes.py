@@ -206,48 +206,44 @@ def admin_batch(run_id: int):
     return _csv(services.batch_csv(run_id), f"payout-batch-{run_id}.csv")
 
 
-def _waiting_payout(payout_id: int):
+# outcome -> (form, service, the form's field, message when the form is incomplete, done)
+OUTCOMES = {
+    "paid": (
+        MarkPaidForm,
+        services.mark_paid,
+        "reference",
+        _l("Enter the bank's transaction reference (3 to 120 characters)."),
+        _l("Payout %(id)s is marked paid."),
+    ),
+    "failed": (
+        MarkFailedForm,
+        services.mark_failed,
+        "reason",
+        _l("Say why the payout failed."),
+        _l("Payout %(id)s failed: the money is back on the shop's balance."),
+    ),
+}
+
+
+@bp.route("/admin/payouts/<int:payout_id>/<outcome>", methods=["POST"])
+@role_required("admin")
+def admin_settle(payout_id: int, outcome: str):
+    """The operator records what the bank did with a payout: paid (with its reference) or failed."""
     payout = services.payout_by_id(payout_id)
-    if payout is None:
+    if payout is None or outcome not in OUTCOMES:
         abort(404)
-    return payout
-
-
-@bp.route("/admin/payouts/<int:payout_id>/paid", methods=["POST"])
-@role_required("admin")
-def admin_mark_paid(payout_id: int):
-    payout = _waiting_payout(payout_id)
-    form = MarkPaidForm()
+    form_class, settle, field, incomplete, done = OUTCOMES[outcome]
+    form = form_class()
     if not form.validate_on_submit():
-        flash(_("Enter the bank's transaction reference (3 to 120 characters)."), "error")
+        flash(str(incomplete), "error")
         return _admin_page(400)
     try:
-        services.mark_paid(current_user, payout, form.reference.data)
+        settle(current_user, payout, form[field].data)
     except services.PayoutError as error:
         db.session.rollback()
         flash(str(error), "error")
         return _admin_page(400)
-    flash(_("Payout %(id)s is marked paid.", id=payout_id), "success")
-    return redirect(url_for("payouts.admin_payouts"))
-
-
-@bp.route("/admin/payouts/<int:payout_id>/failed", methods=["POST"])
-@role_required("admin")
-def admin_mark_failed(payout_id: int):
-    payout = _waiting_payout(payout_id)
-    form = MarkFailedForm()
-    if not form.validate_on_submit():
-        flash(_("Say why the payout failed."), "error")
-        return _admin_page(400)
-    try:
-        services.mark_failed(current_user, payout, form.reason.data)
-    except services.PayoutError as error:
-        db.session.rollback()
-        flash(str(error), "error")
-        return _admin_page(400)
-    flash(
-        _("Payout %(id)s failed: the money is back on the shop's balance.", id=payout_id), "success"
-    )
+    flash(str(done) % {"id": payout_id}, "success")
     return redirect(url_for("payouts.admin_payouts"))
 
 
