@@ -13,6 +13,7 @@ import json
 
 import pytest
 import sqlalchemy as sa
+import stripe
 
 from app.extensions import db
 from app.models import (
@@ -622,3 +623,37 @@ def test_admin_marks_a_bank_payout_failed_on_the_page(app, client, auth, coop):
     page = client.get("/en/admin/payouts").get_data(as_text=True)
     assert f"Payout {payout_id} failed: the money is back on the shop&#39;s balance." in page
     assert balance(shop)["available_vnd"] == 122_000
+
+
+def test_card_sale_paid_out_by_connect_then_refunded_by_card_reverses_the_transfer(
+    app, client, auth, coop, fake_stripe
+):
+    shop, product, staff, _admin = coop
+    onboard(client, auth, shop, fake_stripe)
+    auth.login("buyer@example.com", lang="en")
+    placed = placed_order(client, [(product, 2)], "card", lang="en")
+    auth.logout(lang="en")
+    stripe.StripeClient(
+        "sk_test_chohtx", base_addresses={"api": fake_stripe.url}
+    ).v1.payment_intents.confirm(
+        placed.stripe_payment_intent_id, {"payment_method": "pm_card_visa"}
+    )
+    body, headers = fake_stripe.webhook_request(fake_stripe.events[-1])
+    assert client.post("/payments/stripe/webhook", data=body, headers=headers).status_code == 200
+    shop_order = db.session.get(ShopOrder, order(placed.number).shop_orders[0].id)
+    orders.pack(staff, shop_order)
+    orders.ship(staff, shop_order, "GHN", "GHN1")
+    orders.deliver(staff, shop_order)
+    window_passes(app)
+
+    payout = db.session.get(Payout, services.run_payouts().payouts[0].payout_id)
+    assert fake_stripe.transfers[payout.stripe_transfer_id]["transfer_group"] == placed.number
+
+    orders.refund(
+        staff, db.session.get(ShopOrder, shop_order.id), {shop_order.lines[0].id: 1}, "Vỡ"
+    )
+    (refund,) = fake_stripe.refunds.values()
+    assert refund["amount"] == 100_000  # the buyer's card gets the unit back
+    assert fake_stripe.transfers[payout.stripe_transfer_id]["amount_reversed"] == 92_000
+    assert balance(shop)["balance_vnd"] == 0
+    assert_books_balance()
