@@ -323,7 +323,9 @@ def test_connect_transfer_carries_the_order_number_and_a_refund_reverses_it(
     window_passes(app)
 
     report = services.run_payouts()
-    assert [(p.method, p.amount_vnd) for p in report.payouts] == [("stripe", 214_000)]
+    assert [(p.method, p.amount_vnd, p.status) for p in report.payouts] == [
+        ("stripe", 214_000, "paid")
+    ]
     payout = db.session.get(Payout, report.payouts[0].payout_id)
     assert payout.status == "paid"
     transfer = fake_stripe.transfers[payout.stripe_transfer_id]
@@ -411,6 +413,8 @@ def test_staff_see_balance_statement_printable_view_and_csv(app, client, auth, c
     assert statement.status_code == 200
     assert "Opening balance" in html and "Closing balance" in html and sold.number in html
 
+    for path in ("payouts", f"payouts/statements/{label}", "payouts/settings"):
+        assert client.get(f"/vi/manage/{shop.slug}/{path}").status_code == 200
     printable = client.get(f"/en/manage/{shop.slug}/payouts/statements/{label}/print")
     assert printable.status_code == 200 and "Print this page" in printable.get_data(as_text=True)
 

@@ -45,7 +45,10 @@ def run(until: str | None, dry_run: bool) -> None:
     click.echo(f"{title}: {len(report.payouts)} payout(s), {report.total_vnd} VND in all.")
     for planned in report.payouts:
         ident = f"#{planned.payout_id} " if planned.payout_id else ""
-        click.echo(f"  {ident}{planned.shop_slug}: {planned.amount_vnd} VND by {planned.method}")
+        click.echo(
+            f"  {ident}{planned.shop_slug}: {planned.amount_vnd} VND by {planned.method}"
+            + ("" if dry_run else f" ({planned.status})")
+        )
     for slug, why in report.skipped:
         click.echo(f"  skipped {slug}: {why}")
     if not dry_run and any(p.method == "bank" for p in report.payouts):

@@ -148,6 +148,7 @@ class PlannedPayout:
     method: str
     amount_vnd: int
     payout_id: int | None = None
+    status: str = PayoutStatus.PENDING
 
 
 @dataclass
@@ -251,7 +252,7 @@ def run_payouts(
         raise
     for planned in report.payouts:
         if planned.method == PayoutMethod.STRIPE:
-            send_transfer(planned.payout_id)
+            planned.status = send_transfer(planned.payout_id).status
     return report
 
 
