@@ -661,3 +661,18 @@ def test_card_sale_paid_out_by_connect_then_refunded_by_card_reverses_the_transf
     assert fake_stripe.transfers[payout.stripe_transfer_id]["amount_reversed"] == 92_000
     assert balance(shop)["balance_vnd"] == 0
     assert_books_balance()
+
+
+def test_ledger_rows_cannot_be_changed_or_deleted(app, coop):
+    shop, _product, _staff, admin = coop
+    services.adjust(admin, shop, 10_000, "Bù phí")
+    entry = db.session.scalar(sa.select(LedgerEntry))
+    entry.amount_vnd = 1
+    with pytest.raises(ValueError, match="append-only"):
+        db.session.commit()
+    db.session.rollback()
+    db.session.delete(db.session.scalar(sa.select(LedgerTransaction)))
+    with pytest.raises(ValueError, match="append-only"):
+        db.session.commit()
+    db.session.rollback()
+    assert balance(shop)["available_vnd"] == 10_000

@@ -161,3 +161,12 @@ class PayoutShopOrder(db.Model):
     shop_order_id: so.Mapped[int] = so.mapped_column(
         sa.ForeignKey("shop_order.id"), primary_key=True, index=True
     )
+
+
+def _append_only(mapper, connection, target) -> None:
+    raise ValueError(f"{type(target).__name__} is append-only: post a correcting transaction")
+
+
+for _model in (LedgerTransaction, LedgerEntry):
+    sa.event.listen(_model, "before_update", _append_only)
+    sa.event.listen(_model, "before_delete", _append_only)
