@@ -288,7 +288,8 @@ def release_due(until: datetime) -> int:
         return 0
     account_ids(shop_ids)  # every shop's available account exists before the entries
     now = utcnow()
-    count = db.session.execute(
+    count = db.session.scalar(sa.select(sa.func.count()).select_from(due_rows))
+    db.session.execute(
         sa.insert(LedgerTransaction).from_select(
             ["key", "kind", "shop_id", "shop_order_id", "memo", "created_at"],
             sa.select(
@@ -300,7 +301,7 @@ def release_due(until: datetime) -> int:
                 sa.literal(now, UTCDateTime),
             ),
         )
-    ).rowcount
+    )
     # What is still pending of each released shop order: its sale minus refunds so far.
     release = so.aliased(LedgerTransaction)
     earlier = so.aliased(LedgerTransaction)
