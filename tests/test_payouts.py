@@ -676,3 +676,33 @@ def test_ledger_rows_cannot_be_changed_or_deleted(app, coop):
         db.session.commit()
     db.session.rollback()
     assert balance(shop)["available_vnd"] == 10_000
+
+
+def test_admin_sets_shop_and_category_rates_audited_and_bad_ones_refused(app, client, auth, coop):
+    shop, _product, _staff, _admin = coop
+    category = db.session.scalar(sa.select(Category).order_by(Category.id))
+    auth.login("admin@example.com", lang="en")
+    url = "/en/admin/payouts/rates"
+    saved = client.post(
+        url, data={"target": shop.slug, "commission_bps": 500, "payout_minimum_vnd": 200_000}
+    )
+    assert saved.status_code == 302
+    assert (
+        client.post(url, data={"target": category.slug, "commission_bps": 300}).status_code == 302
+    )
+    assert client.post(url, data={"target": shop.slug, "commission_bps": 9000}).status_code == 400
+    unknown = client.post(url, data={"target": "nope", "commission_bps": 100})
+    assert unknown.status_code == 400
+    assert "No shop or category has this address." in unknown.get_data(as_text=True)
+    db.session.expire_all()
+    assert (shop.commission_bps, shop.payout_minimum_vnd, category.commission_bps) == (
+        500,
+        200_000,
+        300,
+    )
+    assert services.payout_minimum(shop) == 200_000
+    actions = db.session.scalars(sa.select(AuditEntry.action).order_by(AuditEntry.id)).all()
+    assert actions == ["payout.terms", "payout.category_rate"]
+    auth.logout(lang="en")
+    auth.login("staff@example.com", lang="en")
+    assert client.post(url, data={"target": shop.slug, "commission_bps": 0}).status_code == 403

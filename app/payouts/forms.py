@@ -1,7 +1,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, StringField, SubmitField
-from wtforms.validators import DataRequired, InputRequired, Length, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 
 class BankDetailsForm(FlaskForm):
@@ -52,3 +52,22 @@ class AdjustmentForm(FlaskForm):
         _l("Reason (the cooperative reads it)"), validators=[DataRequired(), Length(max=255)]
     )
     submit = SubmitField(_l("Post adjustment"))
+
+
+class RatesForm(FlaskForm):
+    """A shop's terms, or a category's rate: the target is a shop or a category slug."""
+
+    target = StringField(
+        _l("Shop or category address (slug)"), validators=[DataRequired(), Length(max=80)]
+    )
+    commission_bps = IntegerField(
+        _l("Commission (basis points)"),
+        validators=[Optional(), NumberRange(min=0, max=5000)],
+        description=_l("800 = 8%. Leave empty for the default."),
+    )
+    payout_minimum_vnd = IntegerField(
+        _l("Smallest payout (đồng, shops only)"),
+        validators=[Optional(), NumberRange(min=0, max=1_000_000_000)],
+        description=_l("Leave empty for the default."),
+    )
+    submit = SubmitField(_l("Save rates"))

@@ -4,6 +4,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from app.accounts.permissions import role_required
+from app.catalog.services import category_by_slug
 from app.extensions import db
 from app.i18n import format_vnd
 from app.models import PayoutRun
@@ -15,6 +16,7 @@ from app.payouts.forms import (
     BankDetailsForm,
     MarkFailedForm,
     MarkPaidForm,
+    RatesForm,
     RunForm,
 )
 from app.shops.services import managed_shop, shop_by_slug
@@ -155,6 +157,7 @@ def _admin_page(status: int = 200, **context):
     )
     context.setdefault("run_form", RunForm(formdata=None))
     context.setdefault("adjust_form", AdjustmentForm(formdata=None))
+    context.setdefault("rates_form", RatesForm(formdata=None))
     return (
         render_template(
             "payouts/admin.html",
@@ -263,6 +266,34 @@ def admin_adjust():
         form.reason.errors = [str(error)]
         return _admin_page(400, adjust_form=form)
     flash(_("The adjustment is posted to %(shop)s.", shop=shop.slug), "success")
+    return redirect(url_for("payouts.admin_payouts"))
+
+
+@bp.route("/admin/payouts/rates", methods=["POST"])
+@role_required("admin")
+def admin_rates():
+    form = RatesForm()
+    if not form.validate_on_submit():
+        return _admin_page(400, rates_form=form)
+    slug = (form.target.data or "").strip()
+    shop, category = shop_by_slug(slug), category_by_slug(slug)
+    try:
+        if shop is not None:
+            services.set_shop_terms(
+                current_user, shop, form.commission_bps.data, form.payout_minimum_vnd.data
+            )
+        elif category is not None:
+            services.set_category_commission(current_user, category, form.commission_bps.data)
+        else:
+            form.target.errors = [_("No shop or category has this address.")]
+            return _admin_page(400, rates_form=form)
+    except services.PayoutError as error:
+        db.session.rollback()
+        form.commission_bps.errors = [str(error)]
+        return _admin_page(400, rates_form=form)
+    flash(
+        _("Rates for %(slug)s are saved; orders already placed keep theirs.", slug=slug), "success"
+    )
     return redirect(url_for("payouts.admin_payouts"))
 
 

@@ -516,6 +516,50 @@ def adjust(user: User, shop: Shop, amount_vnd: int, reason: str) -> LedgerTransa
     return transaction
 
 
+# --- commission rates and payout minimums (the operator's terms) ---------------------------
+
+MAX_BPS = 5_000  # 50%: anything above is a typing mistake
+
+
+def _check_bps(bps: int | None) -> None:
+    if bps is not None and not 0 <= bps <= MAX_BPS:
+        raise PayoutError(_("A commission is 0 to 5000 basis points (0 to 50%)."))
+
+
+def set_shop_terms(user: User, shop: Shop, commission_bps: int | None, minimum_vnd: int | None):
+    """A shop's own commission rate and smallest payout (None: the marketplace's defaults).
+    Orders placed before keep the rate they were placed with."""
+    require_admin(user)
+    _check_bps(commission_bps)
+    if minimum_vnd is not None and not 0 <= minimum_vnd <= MAX_ADJUSTMENT_VND:
+        raise PayoutError(_("The smallest payout is 0 to 1,000,000,000 đồng."))
+    audit.record(
+        "payout.terms",
+        shop,
+        actor=user,
+        commission_bps=commission_bps,
+        payout_minimum_vnd=minimum_vnd,
+        before=[shop.commission_bps, shop.payout_minimum_vnd],
+    )
+    shop.commission_bps, shop.payout_minimum_vnd = commission_bps, minimum_vnd
+    db.session.commit()
+
+
+def set_category_commission(user: User, category, commission_bps: int | None) -> None:
+    """A category's commission rate (None: its parent's, else the marketplace's)."""
+    require_admin(user)
+    _check_bps(commission_bps)
+    audit.record(
+        "payout.category_rate",
+        category,
+        actor=user,
+        commission_bps=commission_bps,
+        before=category.commission_bps,
+    )
+    category.commission_bps = commission_bps
+    db.session.commit()
+
+
 # --- bank details and Stripe Connect --------------------------------------------------------
 
 
