@@ -46,6 +46,11 @@ class Config:
     STRIPE_WEBHOOK_SECRET = os.environ.get("STRIPE_WEBHOOK_SECRET")
     STRIPE_API_BASE = os.environ.get("STRIPE_API_BASE")
     COMMISSION_BPS = int(os.environ.get("COMMISSION_BPS", "800"))
+    # Payouts: days after delivery before a sale is payable, the smallest payout (a shop may
+    # set its own), and where `flask payouts run` writes the bank batch files.
+    RETURN_WINDOW_DAYS = int(os.environ.get("RETURN_WINDOW_DAYS", "7"))
+    PAYOUT_MINIMUM_VND = int(os.environ.get("PAYOUT_MINIMUM_VND", "50000"))
+    PAYOUT_BATCH_DIR = os.environ.get("PAYOUT_BATCH_DIR", str(INSTANCE_DIR / "payouts"))
     # Orders: the marketplace account that VietQR transfers go to (the option is hidden
     # without it), how long unpaid card/transfer orders hold their stock, default shipping.
     VIETQR_BANK_BIN = os.environ.get("VIETQR_BANK_BIN")

@@ -76,6 +76,9 @@ def register_blueprints(app: Flask) -> None:
 
     for bp in (admin_bp, reports_bp, reviews_bp):
         app.register_blueprint(bp, url_prefix="/<lang_code>")
+    from app.payouts import bp as payouts_bp
+
+    app.register_blueprint(payouts_bp, url_prefix="/<lang_code>")
 
 
 def register_errorhandlers(app: Flask) -> None:
@@ -102,3 +105,6 @@ def register_commands(app: Flask) -> None:
     from app.admin.commands import stats_cli
 
     app.cli.add_command(stats_cli)
+    from app.payouts.commands import payouts_cli
+
+    app.cli.add_command(payouts_cli)

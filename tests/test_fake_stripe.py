@@ -517,3 +517,12 @@ def test_auto_deliver_sends_events_in_background(client, receiver):
         assert [e.type for e in receiver.received] == ["payment_intent.succeeded"]
         assert receiver.received[0].data.object.id == pi.id
         assert auto.deliveries[-1]["status"] == 200
+
+
+def test_transfer_replayed_with_its_idempotency_key_is_made_once(fake, client):
+    acct = client.v1.accounts.create({"type": "express", "country": "VN"})
+    params = {"amount": 50_000, "currency": "vnd", "destination": acct.id, "transfer_group": "G"}
+    first = client.v1.transfers.create(params, {"idempotency_key": "payout-7-transfer"})
+    again = client.v1.transfers.create(params, {"idempotency_key": "payout-7-transfer"})
+    assert first.id == again.id
+    assert len(fake.transfers) == 1

@@ -19,6 +19,7 @@ from app.media import StoredImage, delete_image, store_image
 from app.models import Category, OcopCertificate, Product, ProductImage, Shop, User
 from app.models.base import utcnow
 from app.shops.services import add_staff, create_shop, find_province, shop_by_slug
+from app.text import fold
 
 
 @dataclass
@@ -50,6 +51,7 @@ def seed_demo() -> SeedReport:
         _add_certificates(shops, admin, report)
         organiser = next(users[user.email] for user in data.USERS if user.role == "organiser")
         report.fairs = ensure_demo_fair(organiser, shops)
+        _add_payout_accounts(shops)
         db.session.commit()
     except BaseException:
         db.session.rollback()
@@ -57,6 +59,20 @@ def seed_demo() -> SeedReport:
             delete_image(key)
         raise
     return report
+
+
+DEMO_BANK_BINS = ("970436", "970405", "970418", "970415", "970422", "970407")  # VCB, Agribank, ...
+
+
+def _add_payout_accounts(shops: dict[str, Shop]) -> None:
+    """Bank details for payouts (demo numbers), where a shop has none yet."""
+    for n, shop in enumerate(shops.values()):
+        if shop.payout_bank_bin is None:
+            shop.payout_bank_bin = DEMO_BANK_BINS[n % len(DEMO_BANK_BINS)]
+            shop.payout_account_no = (
+                f"1{(shop.tax_code or str(shop.id)).replace('-', '')[:12]:0>12}"
+            )
+            shop.payout_account_holder = fold(shop.name_vi).upper()
 
 
 def _ensure_user(demo: data.DemoUser, report: SeedReport) -> User:

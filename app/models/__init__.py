@@ -14,6 +14,18 @@ from app.models.fairs import (
     ScheduleEvent,
     SectionKind,
 )
+from app.models.ledger import (
+    AccountKind,
+    LedgerAccount,
+    LedgerEntry,
+    LedgerTransaction,
+    Payout,
+    PayoutMethod,
+    PayoutRun,
+    PayoutShopOrder,
+    PayoutStatus,
+    TransactionKind,
+)
 from app.models.ocop import OcopCertificate
 from app.models.orders import (
     CartItem,
@@ -36,6 +48,16 @@ __all__ = [
     "REPORT_REASONS",
     "REPORT_TARGETS",
     "ROLES",
+    "AccountKind",
+    "LedgerAccount",
+    "LedgerEntry",
+    "LedgerTransaction",
+    "Payout",
+    "PayoutMethod",
+    "PayoutRun",
+    "PayoutShopOrder",
+    "PayoutStatus",
+    "TransactionKind",
     "AuditEntry",
     "CartItem",
     "ExhibitorStatus",

@@ -175,6 +175,7 @@ class ShopOrder(db.Model):
     carrier: so.Mapped[str | None] = so.mapped_column(sa.String(80))
     tracking_number: so.Mapped[str | None] = so.mapped_column(sa.String(80))
     cancel_reason: so.Mapped[str | None] = so.mapped_column(sa.String(255))
+    commission_bps: so.Mapped[int | None]  # the shop's rate at checkout (lines may differ)
     created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
     updated_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
@@ -216,6 +217,7 @@ class OrderLine(db.Model):
     fair_id: so.Mapped[int | None] = so.mapped_column(
         sa.ForeignKey("fair.id", ondelete="SET NULL"), index=True
     )
+    commission_bps: so.Mapped[int | None]  # snapshot at checkout: category, shop or default
 
     shop_order: so.Mapped[ShopOrder] = so.relationship(back_populates="lines")
 

@@ -27,6 +27,7 @@ class Category(db.Model):
     name_en: so.Mapped[str] = so.mapped_column(sa.String(120))
     parent_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("category.id"), index=True)
     position: so.Mapped[int] = so.mapped_column(default=0)
+    commission_bps: so.Mapped[int | None]  # None: the shop's or the marketplace's rate
 
     parent: so.Mapped[Optional["Category"]] = so.relationship(
         remote_side="Category.id", back_populates="children"

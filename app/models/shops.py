@@ -33,6 +33,17 @@ class Shop(db.Model):
     logo_key: so.Mapped[str | None] = so.mapped_column(sa.String(64))
     status: so.Mapped[str] = so.mapped_column(sa.String(20), default=ShopStatus.ACTIVE, index=True)
     is_featured: so.Mapped[bool] = so.mapped_column(default=False)
+    # Payouts: commission and minimum overrides (None: the marketplace default), bank details
+    # for the batch file, and the Stripe Connect account once the shop has onboarded.
+    commission_bps: so.Mapped[int | None]
+    payout_minimum_vnd: so.Mapped[int | None] = so.mapped_column(sa.BigInteger)
+    payout_bank_bin: so.Mapped[str | None] = so.mapped_column(sa.String(6))
+    payout_account_no: so.Mapped[str | None] = so.mapped_column(sa.String(34))
+    payout_account_holder: so.Mapped[str | None] = so.mapped_column(sa.String(120))
+    stripe_account_id: so.Mapped[str | None] = so.mapped_column(
+        sa.String(64), unique=True, index=True
+    )
+    stripe_payouts_enabled: so.Mapped[bool] = so.mapped_column(default=False)
     created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
     # Verification: who registered it, who checked its documents, and why it was refused
     # or suspended (shown to its staff).

@@ -33,6 +33,7 @@ from app.orders import cart as carts
 from app.orders import notifications
 from app.payments import services as payments
 from app.payments import stripe_gateway
+from app.payouts import ledger
 from app.shops.services import find_province
 from app.validators import is_phone, normalise_phone
 
@@ -139,6 +140,9 @@ def place_order(user: User, delivery: Delivery, payment_method: str, lang: str) 
                 name=tr(unsold[0].product, "name"),
             )
         )
+    commission = {
+        line.product.id: ledger.product_commission_bps(line.product) for line in cart.lines
+    }
     now = utcnow()
     try:
         short = _reserve_stock(cart.lines)  # the first write: the transaction starts here
@@ -182,6 +186,7 @@ def place_order(user: User, delivery: Delivery, payment_method: str, lang: str) 
                 shipping_vnd=group.shipping_vnd,
                 total_vnd=group.total_vnd,
                 refunded_vnd=0,
+                commission_bps=ledger.shop_commission_bps(group.shop),
                 created_at=now,
                 updated_at=now,
             )
@@ -200,6 +205,7 @@ def place_order(user: User, delivery: Delivery, payment_method: str, lang: str) 
                         qty=line.qty,
                         refunded_qty=0,
                         fair_id=line.fair_id,
+                        commission_bps=commission[product.id],
                     )
                 )
             db.session.add(

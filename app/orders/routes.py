@@ -28,6 +28,7 @@ from app.paging import page_arg
 from app.payments import services as payments
 from app.payments import stripe_gateway
 from app.payments.forms import ConfirmTransferForm
+from app.payouts import services as payouts
 from app.shops.services import all_provinces, managed_shop
 
 # --- cart -----------------------------------------------------------------------------------
@@ -342,6 +343,7 @@ def retry_refund(slug: str, refund_id: int):
     except payments.PaymentError as error:
         flash(str(error), "error")
     else:
+        payouts.reverse_transfer_for_refund(refund.id)  # if its money had gone to the shop
         flash(_("The refund is sent."), "success")
     return redirect(url_for("orders.manage_order", slug=shop.slug, number=refund.shop_order.number))
 

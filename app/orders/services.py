@@ -31,6 +31,8 @@ from app.models.base import utcnow
 from app.orders import notifications
 from app.orders.states import BUYER, STAFF, SYSTEM, OrderStateError, can_move, transition
 from app.payments import services as payments
+from app.payouts import ledger
+from app.payouts import services as payouts
 from app.shops.services import require_shop_staff
 
 # Refunds are for goods that left the cooperative; before that, staff cancel (which refunds).
@@ -178,6 +180,8 @@ def _staff_move(user: User, shop_order: ShopOrder, to: str, note: str = "") -> N
         transition(shop_order, to, STAFF, user, note)
         if to == S.DELIVERED and shop_order.order.payment_method == PaymentMethod.COD:
             payments.record_cod_payment(shop_order, user)
+        if to == S.DELIVERED:
+            ledger.post_sale(shop_order, user)  # pending until the return window ends
         db.session.commit()
     except Exception:
         db.session.rollback()
@@ -276,6 +280,7 @@ def refund(
         db.session.rollback()
         raise
     _send_card_refunds([record], user)
+    payouts.reverse_transfer_for_refund(record.id)  # money already sent on by Stripe Connect
     return record
 
 

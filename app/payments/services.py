@@ -24,6 +24,7 @@ from app.models import (
     Refund,
     RefundLine,
     RefundStatus,
+    Shop,
     ShopOrder,
     ShopOrderStatus,
     StripeEvent,
@@ -32,6 +33,7 @@ from app.models import (
 from app.models.base import utcnow
 from app.orders.states import SYSTEM, log_event, return_stock, transition
 from app.payments import stripe_gateway, vietqr
+from app.payouts import ledger
 from app.shops.services import is_staff_of, require_shop_staff
 
 # Cash on delivery is in the cooperative's hands from delivery on.
@@ -372,10 +374,20 @@ def _on_charge_refunded(charge: dict, to_refund: list[int]) -> str:
     return "refund known"
 
 
+def _on_account_updated(account: dict, to_refund: list[int]) -> str:
+    """A cooperative's Connect account changed: payouts follow its payouts_enabled."""
+    shop = db.session.scalar(sa.select(Shop).where(Shop.stripe_account_id == account.get("id")))
+    if shop is None:
+        return "unknown account"
+    shop.stripe_payouts_enabled = bool(account.get("payouts_enabled"))
+    return "account updated"
+
+
 WEBHOOK_HANDLERS = {
     "payment_intent.succeeded": _on_intent_succeeded,
     "payment_intent.payment_failed": _on_intent_failed,
     "charge.refunded": _on_charge_refunded,
+    "account.updated": _on_account_updated,
 }
 
 
@@ -444,6 +456,7 @@ def _settle(refund: Refund, actor: User | None) -> None:
         whole = all(line.refunded_qty == line.qty for line in shop_order.lines)
         target = ShopOrderStatus.REFUNDED if whole else ShopOrderStatus.PARTIALLY_REFUNDED
         transition(shop_order, target, SYSTEM, actor, note)
+    ledger.post_refund(refund, actor)  # the shop gives its share back, net of commission
     paid = db.session.scalar(
         sa.select(sa.func.coalesce(sa.func.sum(Payment.amount_vnd), 0)).where(
             Payment.order_id == order.id

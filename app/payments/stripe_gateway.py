@@ -121,6 +121,98 @@ def create_refund(*, intent_id: str, amount_vnd: int, refund_key: str, order_num
     return refund.id
 
 
+# --- Connect: cooperatives' Express accounts, transfers to them, and reversals -------------
+
+
+@dataclass(frozen=True)
+class ConnectedAccount:
+    id: str
+    payouts_enabled: bool
+    details_submitted: bool
+
+
+def create_connected_account(*, shop_key: str, email: str | None = None) -> str:
+    """An Express account for one cooperative (one per shop: the key makes a retry find it)."""
+    params = {
+        "type": "express",
+        "country": "VN",
+        "default_currency": CURRENCY,
+        "capabilities": {"transfers": {"requested": True}},
+        "metadata": {"shop": shop_key},
+    }
+    if email:
+        params["email"] = email
+    try:
+        account = _client().v1.accounts.create(
+            params, {"idempotency_key": f"shop-{shop_key}-account"}
+        )
+    except stripe.StripeError as error:
+        raise _fail(error) from error
+    return account.id
+
+
+def create_account_link(*, account_id: str, refresh_url: str, return_url: str) -> str:
+    """The hosted onboarding URL (valid a few minutes) the cooperative's staff are sent to."""
+    try:
+        link = _client().v1.account_links.create(
+            {
+                "account": account_id,
+                "refresh_url": refresh_url,
+                "return_url": return_url,
+                "type": "account_onboarding",
+            }
+        )
+    except stripe.StripeError as error:
+        raise _fail(error) from error
+    return link.url
+
+
+def retrieve_account(account_id: str) -> ConnectedAccount:
+    try:
+        account = _client().v1.accounts.retrieve(account_id)
+    except stripe.StripeError as error:
+        raise _fail(error) from error
+    return ConnectedAccount(
+        id=account.id,
+        payouts_enabled=bool(account.payouts_enabled),
+        details_submitted=bool(account.details_submitted),
+    )
+
+
+def create_transfer(
+    *, payout_key: str, amount_vnd: int, destination: str, transfer_group: str, description: str
+) -> str:
+    """Send a payout to a connected account (separate charges and transfers); the transfer id."""
+    try:
+        transfer = _client().v1.transfers.create(
+            {
+                "amount": amount_vnd,
+                "currency": CURRENCY,
+                "destination": destination,
+                "transfer_group": transfer_group,
+                "description": description,
+                "metadata": {"payout": payout_key},
+            },
+            {"idempotency_key": f"payout-{payout_key}-transfer"},
+        )
+    except stripe.StripeError as error:
+        raise _fail(error) from error
+    return transfer.id
+
+
+def reverse_transfer(*, transfer_id: str, amount_vnd: int, reversal_key: str) -> str:
+    """Take part of a transfer back from the connected account (after a refund); the reversal id."""
+    try:
+        reversal = _client().v1.transfers.reversals.create(
+            transfer_id,
+            {"amount": amount_vnd, "metadata": {"reversal": reversal_key}},
+            {"idempotency_key": f"reversal-{reversal_key}"},
+        )
+    except stripe.StripeError as error:
+        raise _fail(error) from error
+    return reversal.id
+
+
 def parse_webhook(payload: bytes, signature: str | None) -> dict:
     """Verify the Stripe-Signature over the raw body (5 minutes tolerance); the event as a dict."""
     secret = current_app.config.get("STRIPE_WEBHOOK_SECRET")
