@@ -1,6 +1,7 @@
 """Form pieces shared by several blueprints."""
 
 from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, MultipleFileField
 from wtforms.validators import ValidationError
 
@@ -32,3 +33,7 @@ class OneLanguageRequired:
     def __call__(self, form, field):
         if not (field.data or "").strip() and not (form[self.other_field].data or "").strip():
             raise ValidationError(self.message)
+
+
+class ActionForm(FlaskForm):
+    """A button that changes state: only the CSRF token travels."""

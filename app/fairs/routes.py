@@ -15,10 +15,10 @@ from app.fairs.forms import (
     NewSectionForm,
     SectionForm,
 )
+from app.forms import ActionForm
 from app.i18n import current_lang, tr
 from app.media import ImageRejected
 from app.models import ExhibitorStatus, FairStatus, Shop
-from app.orders.forms import ActionForm
 from app.page_cache import cached_for_anonymous
 from app.shops.services import all_provinces, managed_shop
 

@@ -98,10 +98,6 @@ class CancelForm(FlaskForm):
     submit = SubmitField(_l("Cancel"))
 
 
-class ActionForm(FlaskForm):
-    """A button that changes state: only the CSRF token travels."""
-
-
 class ShipForm(FlaskForm):
     carrier = StringField(
         _l("Carrier"),

@@ -6,6 +6,7 @@ from app.catalog.routes import render_product_page
 from app.catalog.services import public_product_by_slug
 from app.extensions import db
 from app.fairs import services as fairs
+from app.forms import ActionForm
 from app.i18n import current_lang, tr
 from app.models import PaymentMethod, Product, Refund
 from app.orders import bp, services
@@ -13,7 +14,6 @@ from app.orders import cart as carts
 from app.orders import checkout as checkouts
 from app.orders.forms import (
     PAYMENT_LABELS,
-    ActionForm,
     AddToCartForm,
     CancelForm,
     CartLineForm,

@@ -6,9 +6,9 @@ from flask_login import current_user, login_required
 from app.accounts.permissions import role_required
 from app.catalog.services import category_by_slug
 from app.extensions import db
+from app.forms import ActionForm
 from app.i18n import format_vnd
 from app.models import PayoutRun
-from app.orders.forms import ActionForm
 from app.payments import stripe_gateway
 from app.payouts import bp, services
 from app.payouts.forms import (
