@@ -65,6 +65,15 @@ def register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(orders_bp, url_prefix="/<lang_code>")
     app.register_blueprint(payments_bp)  # the webhook has no locale; its pages carry their own
+    from app.ocop import bp as ocop_bp
+    from app.ocop import feeds_bp as ocop_feeds_bp
+    from app.trace import bp as trace_bp
+    from app.trace import gs1_bp as trace_gs1_bp
+
+    app.register_blueprint(ocop_bp, url_prefix="/<lang_code>")
+    app.register_blueprint(ocop_feeds_bp)  # feeds and badges: no locale, ?lang= instead
+    app.register_blueprint(trace_bp, url_prefix="/<lang_code>")
+    app.register_blueprint(trace_gs1_bp)  # GS1 Digital Link paths printed in QR codes
 
 
 def register_errorhandlers(app: Flask) -> None:
@@ -88,3 +97,6 @@ def register_commands(app: Flask) -> None:
     from app.search.commands import search_cli
 
     app.cli.add_command(search_cli)
+    from app.ocop.commands import ocop_cli
+
+    app.cli.add_command(ocop_cli)

@@ -2,6 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileAllowed, FileField, MultipleFileField
+from wtforms import DateField
 from wtforms.validators import ValidationError
 
 IMAGE_EXTENSIONS = ["jpg", "jpeg", "png", "webp", "gif"]
@@ -32,3 +33,14 @@ class OneLanguageRequired:
     def __call__(self, form, field):
         if not (field.data or "").strip() and not (form[self.other_field].data or "").strip():
             raise ValidationError(self.message)
+
+
+def iso_date_field(label, validators=None, **kwargs) -> DateField:
+    """A date typed or picked as YYYY-MM-DD, with a message that says how to write it."""
+    return DateField(
+        label,
+        validators,
+        format="%Y-%m-%d",
+        invalid_value_message=_l("Write the date as YYYY-MM-DD, for example 2026-03-15."),
+        **kwargs,
+    )

@@ -111,9 +111,28 @@ def csrf_token_for_template() -> str:
 
 
 def _note_catalog_change(session, flush_context) -> None:
-    from app.models import Category, OcopCertificate, Product, ProductImage, Shop
+    from app.models import (
+        Category,
+        Lot,
+        LotCertification,
+        LotStep,
+        OcopCertificate,
+        Product,
+        ProductImage,
+        Shop,
+    )
 
-    watched = (Product, ProductImage, Shop, Category, OcopCertificate)
+    # Lots show on product pages and on their own cached pages.
+    watched = (
+        Product,
+        ProductImage,
+        Shop,
+        Category,
+        OcopCertificate,
+        Lot,
+        LotStep,
+        LotCertification,
+    )
     if any(isinstance(obj, watched) for obj in (*session.new, *session.dirty, *session.deleted)):
         session.info["catalog_changed"] = True
 

@@ -17,3 +17,16 @@ def normalise_phone(value: str) -> str:
 
 def is_phone(value: str) -> bool:
     return bool(PHONE.match(normalise_phone(value)))
+
+
+GTIN = re.compile(r"^(\d{8}|\d{12}|\d{13}|\d{14})$")
+
+
+def is_gtin(value: str) -> bool:
+    """A GS1 trade item number (GTIN-8, -12, -13 or -14) with a correct check digit."""
+    if not GTIN.match(value):
+        return False
+    digits = [int(d) for d in value]
+    body = digits[:-1][::-1]
+    total = sum(d * (3 if i % 2 == 0 else 1) for i, d in enumerate(body))
+    return (10 - total % 10) % 10 == digits[-1]

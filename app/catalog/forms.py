@@ -1,10 +1,25 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import IntegerField, SelectField, StringField, SubmitField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    Regexp,
+    ValidationError,
+)
 
 from app.catalog.services import ProductInput
 from app.forms import OneLanguageRequired, images_field, stripped
+from app.validators import is_gtin
+
+
+class GtinCheck:
+    def __call__(self, form, field):
+        if not is_gtin((field.data or "").strip()):
+            raise ValidationError(_l("This is not a valid GTIN: check the digits."))
 
 
 class ProductForm(FlaskForm):
@@ -39,6 +54,11 @@ class ProductForm(FlaskForm):
     weight_g = IntegerField(
         _l("Weight (g)"), validators=[Optional(), NumberRange(min=1, max=1_000_000)]
     )
+    gtin = StringField(
+        _l("GTIN (barcode number)"),
+        validators=[Optional(), GtinCheck()],
+        description=_l("8, 12, 13 or 14 digits; lot QR codes then use GS1 Digital Link."),
+    )
     images = images_field(_l("Images (up to 8)"))
     save_draft = SubmitField(_l("Save as draft"))
     submit_review = SubmitField(_l("Save and publish"))
@@ -55,6 +75,7 @@ class ProductForm(FlaskForm):
             stock=self.stock.data or 0,
             unit=stripped(self.unit),
             weight_g=self.weight_g.data,
+            gtin=stripped(self.gtin) or None,
         )
 
     def uploads(self) -> list[bytes]:

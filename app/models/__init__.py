@@ -3,7 +3,7 @@
 from app.models.accounts import ROLES, User
 from app.models.audit import AuditEntry
 from app.models.catalog import Product, ProductImage, ProductStatus
-from app.models.ocop import OcopCertificate
+from app.models.ocop import CertificateStatus, OcopCertificate
 from app.models.orders import (
     CartItem,
     Order,
@@ -18,6 +18,7 @@ from app.models.orders import (
 from app.models.payments import Payment, Refund, RefundLine, RefundStatus, StripeEvent
 from app.models.reference import Category, Province
 from app.models.shops import Shop, ShopMember, ShopStatus
+from app.models.trace import Lot, LotCertification, LotStep
 
 __all__ = [
     "ROLES",
@@ -37,6 +38,10 @@ __all__ = [
     "ShopOrderStatus",
     "StripeEvent",
     "Category",
+    "CertificateStatus",
+    "Lot",
+    "LotCertification",
+    "LotStep",
     "OcopCertificate",
     "Product",
     "ProductImage",

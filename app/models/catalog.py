@@ -42,6 +42,7 @@ class Product(db.Model):
     stock: so.Mapped[int] = so.mapped_column(default=0)
     unit: so.Mapped[str] = so.mapped_column(sa.String(40), default="")
     weight_g: so.Mapped[int | None]
+    gtin: so.Mapped[str | None] = so.mapped_column(sa.String(14), unique=True)  # GS1, for QR links
     status: so.Mapped[str] = so.mapped_column(sa.String(20), default=ProductStatus.DRAFT)
     is_hidden: so.Mapped[bool] = so.mapped_column(default=False)
     created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
