@@ -14,11 +14,18 @@ import sqlalchemy as sa
 from PIL import Image
 
 from app.extensions import db
-from app.models import AuditEntry, CertificateStatus, OcopCertificate, Product
+from app.models import AuditEntry, CertificateStatus, OcopCertificate
 from app.models.base import utcnow
 from app.ocop.services import vietnam_today
 from app.search import SearchFilters, search
-from tests.factories import ProductFactory, ShopFactory, UserFactory, image_bytes, staff_of
+from tests.factories import (
+    ProductFactory,
+    ShopFactory,
+    UserFactory,
+    image_bytes,
+    province,
+    staff_of,
+)
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 SCHEMA = json.loads((Path(__file__).parent / "jsonfeed-1.1.schema.json").read_text())
@@ -323,12 +330,6 @@ def certificates(shop, product):
         "revoked": certificate(ProductFactory(shop=shop), "OCOP-REVOKED", status="revoked"),
         "hidden": certificate(hidden, "OCOP-HIDDEN-PRODUCT"),
     }
-
-
-def province(slug):
-    from tests.factories import province as find
-
-    return find(slug)
 
 
 def test_feed_items_exactly_match_verified_unexpired_certificates(client, certificates):
