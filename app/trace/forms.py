@@ -25,7 +25,7 @@ SCHEME_LABELS = {
 
 class CertificationEntry(Form):
     scheme = SelectField(
-        _l("Certification"), choices=[("", _l("— None —")), *SCHEME_LABELS.items()]
+        _l("Certification"), choices=[("", _l("— None —")), *SCHEME_LABELS.items()], default=""
     )
     number = StringField(_l("Certificate number"), validators=[Length(max=80)])
 
