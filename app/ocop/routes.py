@@ -3,11 +3,11 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app.accounts.permissions import role_required
-from app.catalog.services import public_products_query, staff_products_query
+from app.catalog.services import staff_products_query
 from app.extensions import db
 from app.i18n import tr
 from app.media import image_url
-from app.models import CertificateStatus, OcopCertificate, Product, Province, Shop
+from app.models import CertificateStatus, OcopCertificate, Product, Shop
 from app.models.ocop import PRODUCT_GROUPS
 from app.ocop import bp, services
 from app.ocop.forms import PRODUCT_GROUP_LABELS, CertificateForm, DecisionForm
@@ -31,19 +31,9 @@ def certified():
     province = request.args.get("province") or None
     group = request.args.get("group")
     group = group if group in PRODUCT_GROUPS else None
-    today = services.vietnam_today()
-    valid = db.select(OcopCertificate.product_id).where(OcopCertificate.is_valid_on(today))
-    if stars:
-        valid = valid.where(OcopCertificate.stars == stars)
-    if group:
-        valid = valid.where(OcopCertificate.product_group == group)
-    query = public_products_query().where(Product.id.in_(valid))
-    if province:
-        query = query.where(
-            Shop.province_id.in_(db.select(Province.id).where(Province.slug == province))
-        )
+    query = services.certified_products_query(province, stars, group)
     pagination = db.paginate(query, page=page_arg(), per_page=24, error_out=False)
-    certificates = services.valid_certificates([p.id for p in pagination.items], today)
+    certificates = services.valid_certificates([p.id for p in pagination.items])
     return render_template(
         "ocop/certified.html",
         pagination=pagination,
@@ -165,7 +155,6 @@ def scan(certificate_id: int):
     )
     response.headers["Cache-Control"] = "private, no-store"
     response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Content-Security-Policy"] = "sandbox"
     return response
 
 

@@ -119,30 +119,44 @@ def public_certificate(certificate_no: str) -> OcopCertificate | None:
     return certificate
 
 
-def certified_products(
+def certified_products_query(
     province: str | None = None,
     stars: int | None = None,
     group: str | None = None,
     day: date | None = None,
-) -> list[tuple[Product, OcopCertificate]]:
-    """Public products with a valid certificate, newest verification first (feeds, OCOP page)."""
+) -> sa.Select:
+    """Public products with a certificate valid on `day` (with these stars, in this group)."""
     from app.catalog.services import public_products_query
 
-    day = day or vietnam_today()
-    valid_ids = sa.select(OcopCertificate.product_id).where(OcopCertificate.is_valid_on(day))
-    query = public_products_query().where(Product.id.in_(valid_ids))
+    valid = sa.select(OcopCertificate.product_id).where(
+        OcopCertificate.is_valid_on(day or vietnam_today())
+    )
+    if stars:
+        valid = valid.where(OcopCertificate.stars == stars)
+    if group:
+        valid = valid.where(OcopCertificate.product_group == group)
+    query = public_products_query().where(Product.id.in_(valid))
     if province:
-        query = query.join(Province, Shop.province_id == Province.id).where(
-            Province.slug == province
+        query = query.where(
+            Shop.province_id.in_(sa.select(Province.id).where(Province.slug == province))
         )
-    products = list(db.session.scalars(query))
+    return query
+
+
+def certified_products(
+    province: str | None = None, stars: int | None = None, day: date | None = None
+) -> list[tuple[Product, OcopCertificate]]:
+    """Each public product with the certificate its badge shows, newest verification first.
+
+    With `stars`, a product counts by the certificate it shows (its best valid one).
+    """
+    day = day or vietnam_today()
+    products = list(db.session.scalars(certified_products_query(province, stars, day=day)))
     best = valid_certificates([p.id for p in products], day)
     pairs = [
         (product, best[product.id])
         for product in products
-        if product.id in best
-        and (stars is None or best[product.id].stars == stars)
-        and (group is None or best[product.id].product_group == group)
+        if product.id in best and (stars is None or best[product.id].stars == stars)
     ]
     pairs.sort(
         key=lambda pair: (pair[1].verified_at or pair[1].created_at, pair[1].id), reverse=True
