@@ -91,3 +91,18 @@ class StockForm(FlaskForm):
         ],
     )
     submit = SubmitField(_l("Update"))
+
+
+def product_choices(shop) -> list[tuple[int, str]]:
+    """A shop's products for a select box (certificates, lots), by SKU, after a prompt."""
+    from flask_babel import gettext as _
+
+    from app.catalog.services import staff_products_query
+    from app.extensions import db
+    from app.i18n import tr
+    from app.models import Product
+
+    query = staff_products_query(shop).order_by(None).order_by(Product.sku)
+    return [(0, _("— Choose a product —"))] + [
+        (p.id, f"{tr(p, 'name')} ({p.sku})") for p in db.session.scalars(query)
+    ]

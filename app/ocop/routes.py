@@ -3,7 +3,8 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app.accounts.permissions import role_required
-from app.catalog.services import staff_products_query
+from app.catalog.forms import product_choices
+from app.catalog.routes import page_arg
 from app.extensions import db
 from app.i18n import tr
 from app.media import image_url
@@ -13,11 +14,6 @@ from app.ocop import bp, services
 from app.ocop.forms import PRODUCT_GROUP_LABELS, CertificateForm, DecisionForm
 from app.page_cache import cached_for_anonymous
 from app.shops.services import all_provinces, managed_shop
-
-
-def page_arg() -> int:
-    return max(request.args.get("page", 1, type=int) or 1, 1)
-
 
 # --- public -----------------------------------------------------------------------------
 
@@ -58,15 +54,6 @@ def verify(certificate_no: str):
 # --- staff ------------------------------------------------------------------------------
 
 
-def certificate_form(shop: Shop, **kwargs) -> CertificateForm:
-    form = CertificateForm(**kwargs)
-    form.product_id.choices = [(0, _("— Choose a product —"))] + [
-        (p.id, f"{tr(p, 'name')} ({p.sku})")
-        for p in db.session.scalars(staff_products_query(shop).order_by(None).order_by(Product.sku))
-    ]
-    return form
-
-
 def saved_or_none(form: CertificateForm, save):
     try:
         return save()
@@ -95,24 +82,13 @@ def manage_certificates(slug: str):
 @login_required
 def new_certificate(slug: str):
     shop = managed_shop(current_user, slug)
-    form = certificate_form(shop)
-    if form.validate_on_submit():
-        saved = saved_or_none(
-            form,
-            lambda: services.submit_certificate(
-                current_user, shop, form.certificate_input(), form.upload()
-            ),
-        )
-        if saved is not None:
-            flash(
-                _("Certificate %(number)s is sent for verification.", number=saved.certificate_no),
-                "success",
-            )
-            return redirect(url_for("ocop.manage_certificates", slug=shop.slug))
-    status = 400 if form.is_submitted() else 200
-    return render_template(
-        "ocop/certificate_form.html", shop=shop, form=form, certificate=None
-    ), status
+    return certificate_page(
+        shop,
+        None,
+        lambda form: services.submit_certificate(
+            current_user, shop, form.certificate_input(), form.upload()
+        ),
+    )
 
 
 @bp.route("/manage/<slug>/ocop/<int:certificate_id>/edit", methods=["GET", "POST"])
@@ -120,14 +96,21 @@ def new_certificate(slug: str):
 def edit_certificate(slug: str, certificate_id: int):
     shop = managed_shop(current_user, slug)
     certificate = services.shop_certificate(current_user, shop, certificate_id) or abort(404)
-    form = certificate_form(shop, obj=certificate)
+    return certificate_page(
+        shop,
+        certificate,
+        lambda form: services.update_certificate(
+            current_user, certificate, form.certificate_input(), form.upload()
+        ),
+    )
+
+
+def certificate_page(shop: Shop, certificate: OcopCertificate | None, save):
+    """The staff form for a new or a corrected certificate; both go back to the admins."""
+    form = CertificateForm(obj=certificate)
+    form.product_id.choices = product_choices(shop)
     if form.validate_on_submit():
-        saved = saved_or_none(
-            form,
-            lambda: services.update_certificate(
-                current_user, certificate, form.certificate_input(), form.upload()
-            ),
-        )
+        saved = saved_or_none(form, lambda: save(form))
         if saved is not None:
             flash(
                 _("Certificate %(number)s is sent for verification.", number=saved.certificate_no),

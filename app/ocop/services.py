@@ -9,7 +9,7 @@ import io
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -34,6 +34,7 @@ from app.models import (
     ShopMember,
     User,
 )
+from app.models.base import utcnow
 from app.models.ocop import PRODUCT_GROUPS
 from app.shops.services import is_staff_of, require_shop_staff
 
@@ -192,7 +193,7 @@ def feed_last_modified() -> datetime:
 
 
 def _aware(stamp: datetime) -> datetime:
-    return stamp if stamp.tzinfo else stamp.replace(tzinfo=ZoneInfo("UTC"))
+    return stamp if stamp.tzinfo else stamp.replace(tzinfo=UTC)
 
 
 # --- staff submissions ------------------------------------------------------------------
@@ -368,18 +369,10 @@ def reject_certificate(admin: User, certificate: OcopCertificate, reason: str) -
     _require_admin(admin)
     if certificate.status != CertificateStatus.PENDING:
         raise OcopError(_("Only a pending certificate can be rejected."), "status")
-    if not reason.strip():
-        raise OcopError(_("Say why, so that the cooperative can correct it."), "reason")
+    _require_reason(reason, _("Say why, so that the cooperative can correct it."))
     certificate.status = CertificateStatus.REJECTED
     certificate.rejection_reason = reason.strip()
-    record(
-        "ocop.reject",
-        certificate,
-        actor=admin,
-        reason=reason.strip(),
-        label=certificate.certificate_no,
-    )
-    db.session.commit()
+    _record_decision("ocop.reject", admin, certificate, reason)
 
 
 def revoke_certificate(admin: User, certificate: OcopCertificate, reason: str) -> None:
@@ -387,24 +380,28 @@ def revoke_certificate(admin: User, certificate: OcopCertificate, reason: str) -
     _require_admin(admin)
     if certificate.status != CertificateStatus.VERIFIED:
         raise OcopError(_("Only a verified certificate can be revoked."), "status")
-    if not reason.strip():
-        raise OcopError(_("Say why the certificate is revoked."), "reason")
+    _require_reason(reason, _("Say why the certificate is revoked."))
     certificate.status = CertificateStatus.REVOKED
-    certificate.revoked_at = datetime.now(ZoneInfo("UTC"))
+    certificate.revoked_at = utcnow()
     certificate.revocation_reason = reason.strip()
+    _record_decision("ocop.revoke", admin, certificate, reason)
+
+
+def _require_reason(reason: str, ask: str) -> None:
+    if not reason.strip():
+        raise OcopError(ask, "reason")
+
+
+def _record_decision(action: str, admin: User, certificate: OcopCertificate, reason: str) -> None:
     record(
-        "ocop.revoke",
-        certificate,
-        actor=admin,
-        reason=reason.strip(),
-        label=certificate.certificate_no,
+        action, certificate, actor=admin, reason=reason.strip(), label=certificate.certificate_no
     )
     db.session.commit()
 
 
 def _mark_verified(certificate: OcopCertificate, verified_by: User | None) -> None:
     certificate.status = CertificateStatus.VERIFIED
-    certificate.verified_at = datetime.now(ZoneInfo("UTC"))
+    certificate.verified_at = utcnow()
     certificate.verified_by_id = verified_by.id if verified_by is not None else None
     certificate.rejection_reason = ""
 
@@ -535,7 +532,7 @@ def send_expiry_reminder(certificate: OcopCertificate, verify_url: str) -> list[
         )
     addresses = [user.email for user in staff]
     send_email(", ".join(addresses), subject, text)
-    certificate.reminder_sent_at = datetime.now(ZoneInfo("UTC"))
+    certificate.reminder_sent_at = utcnow()
     record("ocop.remind", certificate, label=certificate.certificate_no, to=addresses)
     db.session.commit()
     return addresses

@@ -2,7 +2,8 @@ from flask import Response, abort, current_app, flash, redirect, render_template
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from app.catalog.services import staff_products_query
+from app.catalog.forms import product_choices
+from app.catalog.routes import page_arg
 from app.extensions import db
 from app.i18n import tr
 from app.models import Product
@@ -12,10 +13,6 @@ from app.trace import bp, gs1_bp, services
 from app.trace.forms import SCHEME_LABELS, LotForm
 
 MAX_LABELS = 96
-
-
-def page_arg() -> int:
-    return max(request.args.get("page", 1, type=int) or 1, 1)
 
 
 # --- public -----------------------------------------------------------------------------
@@ -56,10 +53,7 @@ def digital_link(gtin: str, code: str):
 
 def lot_form(shop, **kwargs) -> LotForm:
     form = LotForm(**kwargs)
-    form.product_id.choices = [(0, _("— Choose a product —"))] + [
-        (p.id, f"{tr(p, 'name')} ({p.sku})")
-        for p in db.session.scalars(staff_products_query(shop).order_by(None).order_by(Product.sku))
-    ]
+    form.product_id.choices = product_choices(shop)
     form.province_id.choices = [(0, _("— Choose a province —"))] + [
         (p.id, tr(p, "name")) for p in all_provinces()
     ]
