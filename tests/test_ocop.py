@@ -127,6 +127,9 @@ def test_staff_submit_certificate_with_pdf_scan_which_stays_private(
     assert scan.mimetype == "application/pdf"
     assert "no-store" in scan.headers["Cache-Control"]
     assert not list(Path(app.config["UPLOAD_DIR"]).glob("??/*.pdf"))  # not in public media
+    key = cert.scan_key
+    for sneaky in (f"%2e/private/ocop-scans/{key[:2]}/{key}", f"%2e%2e/{key}", key):
+        assert client.get(f"/media/{sneaky}").status_code == 404
     client.post("/en/logout")
     assert client.get(f"/en/ocop/scans/{cert.id}").status_code == 302  # to the login page
 

@@ -1,5 +1,15 @@
+import re
+
 import sqlalchemy as sa
-from flask import current_app, jsonify, redirect, render_template, request, send_from_directory
+from flask import (
+    abort,
+    current_app,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    send_from_directory,
+)
 
 from app.catalog import services as catalog
 from app.extensions import db
@@ -7,6 +17,8 @@ from app.main import bp
 from app.media import storage
 from app.page_cache import cached_for_anonymous
 from app.shops import services as shops
+
+MEDIA_NAME = re.compile(r"[A-Za-z0-9_-]+\.webp")
 
 
 @bp.route("/")
@@ -43,6 +55,8 @@ def healthz():
 @bp.route("/media/<path:filename>")
 def media(filename: str):
     """Only re-encoded WebP renditions live in storage, so anything found is safe to serve."""
+    if not MEDIA_NAME.fullmatch(filename):  # no "..", "./" or folders: nothing else on disk
+        abort(404)
     path = storage().path(filename)
     response = send_from_directory(path.parent, path.name, max_age=31536000)
     response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
