@@ -32,7 +32,8 @@ def _feed_args() -> dict:
     if stars_text and stars_text not in ("3", "4", "5"):
         raise BadRequest("stars must be 3, 4 or 5")
     province = request.args.get("province", "")
-    if province and (find_province(province) is None or find_province(province).slug != province):
+    known = find_province(province) if province else None
+    if province and (known is None or known.slug != province):
         raise BadRequest(f"unknown province {province!r}: use its slug, e.g. dak-lak")
     return {"lang": lang, "stars": int(stars_text) if stars_text else None, "province": province}
 

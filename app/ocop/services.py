@@ -22,7 +22,9 @@ from PIL import Image, ImageOps
 from werkzeug.exceptions import Forbidden
 
 from app.audit import record
+from app.catalog.services import public_products_query
 from app.extensions import db
+from app.i18n import localized
 from app.mail import send_email
 from app.media import LocalStorage, check_image
 from app.models import (
@@ -127,8 +129,6 @@ def certified_products_query(
     day: date | None = None,
 ) -> sa.Select:
     """Public products with a certificate valid on `day` (with these stars, in this group)."""
-    from app.catalog.services import public_products_query
-
     valid = sa.select(OcopCertificate.product_id).where(
         OcopCertificate.is_valid_on(day or vietnam_today())
     )
@@ -167,15 +167,10 @@ def certified_products(
 
 def shop_certificates(shop: Shop, day: date | None = None) -> list[OcopCertificate]:
     """The valid certificates of a shop's public products, for its page."""
-    return [certificate for _product, certificate in _shop_pairs(shop, day)]
-
-
-def _shop_pairs(shop: Shop, day: date | None) -> list[tuple[Product, OcopCertificate]]:
-    from app.catalog.services import public_products_query
-
-    products = list(db.session.scalars(public_products_query().where(Product.shop_id == shop.id)))
-    best = valid_certificates([p.id for p in products], day)
-    return [(p, best[p.id]) for p in products if p.id in best]
+    ids = db.session.scalars(
+        public_products_query().where(Product.shop_id == shop.id).with_only_columns(Product.id)
+    )
+    return list(valid_certificates(ids, day).values())
 
 
 def feed_last_modified() -> datetime:
@@ -511,8 +506,6 @@ def send_expiry_reminder(certificate: OcopCertificate, verify_url: str) -> list[
     if not staff:
         return []
     with force_locale(staff[0].locale or "vi"):
-        from app.i18n import localized
-
         product_name = localized(certificate.product, "name", staff[0].locale or "vi")[0]
         subject = _(
             "OCOP certificate %(number)s expires on %(date)s",
