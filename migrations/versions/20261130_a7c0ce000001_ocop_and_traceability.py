@@ -99,15 +99,14 @@ def upgrade():
             "updated_at", existing_type=sa.DateTime(timezone=True), nullable=False
         )
 
-    with op.batch_alter_table("product", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("gtin", sa.String(length=14), nullable=True))
-        batch_op.create_unique_constraint(batch_op.f("uq_product_gtin"), ["gtin"])
+    # Plain ALTER TABLE on SQLite too: rebuilding `product` would trip its foreign keys.
+    op.add_column("product", sa.Column("gtin", sa.String(length=14), nullable=True))
+    op.create_index(op.f("ix_product_gtin"), "product", ["gtin"], unique=True)
 
 
 def downgrade():
-    with op.batch_alter_table("product", schema=None) as batch_op:
-        batch_op.drop_constraint(batch_op.f("uq_product_gtin"), type_="unique")
-        batch_op.drop_column("gtin")
+    op.drop_index(op.f("ix_product_gtin"), table_name="product")
+    op.drop_column("product", "gtin")
 
     with op.batch_alter_table("ocop_certificate", schema=None) as batch_op:
         batch_op.drop_constraint(
