@@ -30,3 +30,8 @@ def is_gtin(value: str) -> bool:
     body = digits[:-1][::-1]
     total = sum(d * (3 if i % 2 == 0 else 1) for i, d in enumerate(body))
     return (10 - total % 10) % 10 == digits[-1]
+
+
+def gtin14(value: str) -> str:
+    """A GTIN in its 14-digit form (leading zeros), as GS1 Digital Link writes it."""
+    return value.zfill(14)

@@ -13,7 +13,7 @@ from wtforms.validators import (
 
 from app.catalog.services import ProductInput
 from app.forms import OneLanguageRequired, images_field, stripped
-from app.validators import is_gtin
+from app.validators import gtin14, is_gtin
 
 
 class GtinCheck:
@@ -57,7 +57,9 @@ class ProductForm(FlaskForm):
     gtin = StringField(
         _l("GTIN (barcode number)"),
         validators=[Optional(), GtinCheck()],
-        description=_l("8, 12, 13 or 14 digits; lot QR codes then use GS1 Digital Link."),
+        description=_l(
+            "8, 12, 13 or 14 digits (kept as 14); lot QR codes then use GS1 Digital Link."
+        ),
     )
     images = images_field(_l("Images (up to 8)"))
     save_draft = SubmitField(_l("Save as draft"))
@@ -75,7 +77,7 @@ class ProductForm(FlaskForm):
             stock=self.stock.data or 0,
             unit=stripped(self.unit),
             weight_g=self.weight_g.data,
-            gtin=stripped(self.gtin) or None,
+            gtin=gtin14(stripped(self.gtin)) if stripped(self.gtin) else None,
         )
 
     def uploads(self) -> list[bytes]:

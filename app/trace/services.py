@@ -16,6 +16,7 @@ from app.extensions import db
 from app.models import Lot, LotCertification, LotStep, Product, Province, Shop, User
 from app.models.trace import CERTIFICATION_SCHEMES
 from app.shops.services import require_shop_staff
+from app.validators import gtin14, is_gtin
 
 LOT_CODE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,39}")
 MAX_CURRENT_LOTS = 5  # on the product page
@@ -66,9 +67,14 @@ def public_lot(code: str) -> Lot | None:
 
 
 def lot_by_gtin(gtin: str, code: str) -> Lot | None:
-    """The lot a GS1 Digital Link names: the product by its GTIN, then its lot by code."""
+    """The lot a GS1 Digital Link names: the product by its GTIN, then its lot by code.
+
+    Products keep the 14-digit form; a link may carry the GTIN-8, -12 or -13 form.
+    """
+    if not is_gtin(gtin):
+        return None
     return db.session.scalar(
-        sa.select(Lot).join(Lot.product).where(Product.gtin == gtin, Lot.code == code)
+        sa.select(Lot).join(Lot.product).where(Product.gtin == gtin14(gtin), Lot.code == code)
     )
 
 
