@@ -79,6 +79,15 @@ def register_blueprints(app: Flask) -> None:
     from app.payouts import bp as payouts_bp
 
     app.register_blueprint(payouts_bp, url_prefix="/<lang_code>")
+    from app.ocop import bp as ocop_bp
+    from app.ocop import feeds_bp as ocop_feeds_bp
+    from app.trace import bp as trace_bp
+    from app.trace import gs1_bp as trace_gs1_bp
+
+    app.register_blueprint(ocop_bp, url_prefix="/<lang_code>")
+    app.register_blueprint(ocop_feeds_bp)  # feeds and badges: no locale, ?lang= instead
+    app.register_blueprint(trace_bp, url_prefix="/<lang_code>")
+    app.register_blueprint(trace_gs1_bp)  # GS1 Digital Link paths printed in QR codes
 
 
 def register_errorhandlers(app: Flask) -> None:
@@ -108,3 +117,6 @@ def register_commands(app: Flask) -> None:
     from app.payouts.commands import payouts_cli
 
     app.cli.add_command(payouts_cli)
+    from app.ocop.commands import ocop_cli
+
+    app.cli.add_command(ocop_cli)

@@ -3,6 +3,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, MultipleFileField
+from wtforms import DateField
 from wtforms.validators import ValidationError
 
 IMAGE_EXTENSIONS = ["jpg", "jpeg", "png", "webp", "gif"]
@@ -37,3 +38,14 @@ class OneLanguageRequired:
 
 class ActionForm(FlaskForm):
     """A button that changes state: only the CSRF token travels."""
+
+
+def iso_date_field(label, validators=None, **kwargs) -> DateField:
+    """A date typed or picked as YYYY-MM-DD, with a message that says how to write it."""
+    return DateField(
+        label,
+        validators,
+        format="%Y-%m-%d",
+        invalid_value_message=_l("Write the date as YYYY-MM-DD, for example 2026-03-15."),
+        **kwargs,
+    )

@@ -120,6 +120,9 @@ def _note_catalog_change(session, flush_context) -> None:
         FairFeaturedProduct,
         FairImage,
         FairSection,
+        Lot,
+        LotCertification,
+        LotStep,
         OcopCertificate,
         Product,
         ProductImage,
@@ -130,6 +133,7 @@ def _note_catalog_change(session, flush_context) -> None:
 
     watched = (Product, ProductImage, Shop, Category, OcopCertificate, Review)
     watched += (Fair, FairSection, FairImage, FairExhibitor, FairFeaturedProduct, ScheduleEvent)
+    watched += (Lot, LotStep, LotCertification)  # lots show on product pages and their own
     if any(isinstance(obj, watched) for obj in (*session.new, *session.dirty, *session.deleted)):
         session.info["catalog_changed"] = True
 

@@ -36,3 +36,21 @@ def clean_reason(reason: str | None, required: bool) -> str:
     if len(reason) > MAX_REASON:
         raise ReasonError(_("The reason is too long (at most %(n)s characters).", n=MAX_REASON))
     return reason
+
+
+GTIN = re.compile(r"^(\d{8}|\d{12}|\d{13}|\d{14})$")
+
+
+def is_gtin(value: str) -> bool:
+    """A GS1 trade item number (GTIN-8, -12, -13 or -14) with a correct check digit."""
+    if not GTIN.match(value):
+        return False
+    digits = [int(d) for d in value]
+    body = digits[:-1][::-1]
+    total = sum(d * (3 if i % 2 == 0 else 1) for i, d in enumerate(body))
+    return (10 - total % 10) % 10 == digits[-1]
+
+
+def gtin14(value: str) -> str:
+    """A GTIN in its 14-digit form (leading zeros), as GS1 Digital Link writes it."""
+    return value.zfill(14)

@@ -19,6 +19,8 @@ from PIL import Image
 from app import create_app
 from app.extensions import db
 from app.models import (
+    AuditEntry,
+    Lot,
     OcopCertificate,
     Product,
     ProductImage,
@@ -27,6 +29,7 @@ from app.models import (
     ShopMember,
     User,
 )
+from app.ocop.services import vietnam_today
 from app.validators import is_phone, is_tax_code
 from tests.conftest import _settings
 
@@ -137,6 +140,35 @@ def test_seed_creates_verified_ocop_certificates_with_their_printed_dates():
     assert any(not c.is_valid_on(date(2026, 11, 23)) for c in certificates)  # one has expired
 
 
+def test_demo_certificates_are_verified_by_the_demo_admin_through_the_ocop_service(client):
+    admin = db.session.scalar(sa.select(User).where(User.email == "admin@chohtx.vn"))
+    certificates = list(db.session.scalars(sa.select(OcopCertificate)))
+    assert len(certificates) == 12
+    assert {c.verified_by_id for c in certificates} == {admin.id}
+    actions = db.session.scalars(
+        sa.select(AuditEntry.action).where(AuditEntry.actor_id == admin.id)
+    )
+    assert list(actions).count("ocop.operator_verify") == 12
+    feed = client.get("/ocop/feed.json").get_json()
+    numbers = {item["_ocop"]["certificate_no"] for item in feed["items"]}
+    assert "OCOP-08-2022-0057" not in numbers  # the expired one
+    assert numbers == {
+        c.certificate_no
+        for c in certificates
+        if c.is_valid_on(vietnam_today()) and c.product.is_public
+    }
+
+
+def test_demo_lots_have_processing_steps_and_public_pages(client):
+    lots = list(db.session.scalars(sa.select(Lot)))
+    assert len(lots) >= 2
+    for lot in lots:
+        assert len(lot.steps) >= 3
+        page = client.get(f"/en/lot/{lot.code}")
+        assert page.status_code == 200
+        assert lot.steps[0].description_en in page.get_data(as_text=True)
+
+
 @pytest.mark.parametrize(("email", "role"), DEMO_LOGINS)
 def test_every_demo_login_works_with_the_demo_password(client, email, role):
     assert db.session.scalar(sa.select(User.role).where(User.email == email)) == role
@@ -158,7 +190,7 @@ def test_demo_staff_work_for_two_different_cooperatives():
 
 
 def test_seeding_again_changes_nothing_and_prints_the_logins(runner, demo_uploads):
-    models = (User, Shop, ShopMember, Product, ProductImage, OcopCertificate)
+    models = (User, Shop, ShopMember, Product, ProductImage, OcopCertificate, Lot, AuditEntry)
     before = {model: count(model) for model in models}
     files_before = sorted(p.name for p in demo_uploads.rglob("*.webp"))
 

@@ -1,13 +1,11 @@
 """The JSON shapes of API v1 (DESIGN.md, "Public JSON API v1"); openapi.py describes them."""
 
-from urllib.parse import quote
-
 from flask import url_for
 
 from app.i18n import localized
 from app.media import image_url
 from app.models import Product, Shop
-from app.search.documents import vietnam_today
+from app.ocop.services import valid_certificate
 
 
 def _text(obj, field: str, lang: str) -> str:
@@ -15,19 +13,18 @@ def _text(obj, field: str, lang: str) -> str:
 
 
 def ocop_json(product: Product, lang: str) -> dict | None:
-    """The best verified certificate valid today, or None."""
-    today = vietnam_today()
-    valid = [c for c in product.certificates if c.is_valid_on(today)]
-    if not valid:
+    """The certificate valid today (app.ocop.services decides which), or None."""
+    best = valid_certificate(product)
+    if best is None:
         return None
-    best = max(valid, key=lambda c: (c.stars, c.expires_on))
-    home = url_for("main.home", lang_code=lang, _external=True)
     return {
         "stars": best.stars,
         "certificate_no": best.certificate_no,
         "issuer": best.issuer,
         "expires_on": best.expires_on.isoformat(),
-        "verify_url": f"{home}ocop/verify/{quote(best.certificate_no)}",
+        "verify_url": url_for(
+            "ocop.verify", lang_code=lang, certificate_no=best.certificate_no, _external=True
+        ),
     }
 
 

@@ -1,10 +1,25 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import IntegerField, SelectField, StringField, SubmitField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    Regexp,
+    ValidationError,
+)
 
 from app.catalog.services import ProductInput
 from app.forms import OneLanguageRequired, images_field, stripped
+from app.validators import gtin14, is_gtin
+
+
+class GtinCheck:
+    def __call__(self, form, field):
+        if not is_gtin((field.data or "").strip()):
+            raise ValidationError(_l("This is not a valid GTIN: check the digits."))
 
 
 class ProductForm(FlaskForm):
@@ -39,6 +54,13 @@ class ProductForm(FlaskForm):
     weight_g = IntegerField(
         _l("Weight (g)"), validators=[Optional(), NumberRange(min=1, max=1_000_000)]
     )
+    gtin = StringField(
+        _l("GTIN (barcode number)"),
+        validators=[Optional(), GtinCheck()],
+        description=_l(
+            "8, 12, 13 or 14 digits (kept as 14); lot QR codes then use GS1 Digital Link."
+        ),
+    )
     images = images_field(_l("Images (up to 8)"))
     save_draft = SubmitField(_l("Save as draft"))
     submit_review = SubmitField(_l("Save and publish"))
@@ -55,6 +77,7 @@ class ProductForm(FlaskForm):
             stock=self.stock.data or 0,
             unit=stripped(self.unit),
             weight_g=self.weight_g.data,
+            gtin=gtin14(stripped(self.gtin)) if stripped(self.gtin) else None,
         )
 
     def uploads(self) -> list[bytes]:
@@ -70,3 +93,18 @@ class StockForm(FlaskForm):
         ],
     )
     submit = SubmitField(_l("Update"))
+
+
+def product_choices(shop) -> list[tuple[int, str]]:
+    """A shop's products for a select box (certificates, lots), by SKU, after a prompt."""
+    from flask_babel import gettext as _
+
+    from app.catalog.services import staff_products_query
+    from app.extensions import db
+    from app.i18n import tr
+    from app.models import Product
+
+    query = staff_products_query(shop).order_by(None).order_by(Product.sku)
+    return [(0, _("— Choose a product —"))] + [
+        (p.id, f"{tr(p, 'name')} ({p.sku})") for p in db.session.scalars(query)
+    ]

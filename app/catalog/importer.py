@@ -31,7 +31,7 @@ from app.catalog.services import (
 from app.extensions import db
 from app.media import ImageRejected, StoredImage, check_image, delete_image, store_image
 from app.models import Category, OcopCertificate, Product, ProductImage, ProductStatus, Shop
-from app.models.base import utcnow
+from app.ocop.services import CertificateInput, record_verified_certificate
 from app.shops.services import shop_by_slug
 from app.text import nfc
 
@@ -605,6 +605,7 @@ def _new_input(sku: str) -> ProductInput:
         stock=0,
         unit="",
         weight_g=None,
+        gtin=None,
     )
 
 
@@ -625,18 +626,21 @@ def _replace_images(product: Product, image: StoredImage) -> list[str]:
 
 
 def _upsert_certificate(product: Product, row: CertificateRow) -> None:
-    """The operator's import vouches for the certificate: it is verified by nobody in person."""
-    certificate = row.existing
-    if certificate is None:
-        certificate = OcopCertificate(product=product, certificate_no=row.certificate_no)
-        db.session.add(certificate)
-    certificate.stars = row.stars
-    certificate.issuer = row.issuer
-    certificate.issued_on = row.issued_on
-    certificate.expires_on = row.expires_on
-    certificate.status = "verified"
-    certificate.verified_at = utcnow()
-    certificate.verified_by_id = None
+    """The operator's import vouches for the certificate: verified, by nobody in person."""
+    existing = row.existing
+    record_verified_certificate(
+        product,
+        CertificateInput(
+            product_id=product.id,
+            certificate_no=row.certificate_no,
+            stars=row.stars,
+            issuer=row.issuer,
+            issued_on=row.issued_on,
+            expires_on=row.expires_on,
+            product_group=existing.product_group if existing is not None else None,
+        ),
+        existing=existing,
+    )
 
 
 def _delete_images(keys: list[str]) -> None:

@@ -99,6 +99,7 @@ class ProductInput:
     stock: int
     unit: str
     weight_g: int | None
+    gtin: str | None = None  # GS1 number printed under the barcode; QR codes use it
 
 
 def unique_product_slug(name: str) -> str:
@@ -172,11 +173,22 @@ def _store_images(product: Product, uploads: list[bytes]) -> list[str]:
     return [image.key for image in stored]
 
 
+def _check_gtin_free(gtin: str | None, product: Product | None = None) -> None:
+    if not gtin:
+        return
+    existing = db.session.scalar(sa.select(Product).where(Product.gtin == gtin))
+    if existing is not None and existing is not product:
+        raise CatalogError(
+            _("Another product on Chợ HTX already has GTIN %(gtin)s.", gtin=gtin), field="gtin"
+        )
+
+
 def create_product(
     user: User, shop: Shop, data: ProductInput, images: list[bytes], submit: bool
 ) -> Product:
     require_shop_staff(user, shop)
     _check_sku_free(shop, data.sku)
+    _check_gtin_free(data.gtin)
     product = Product(shop=shop, slug=unique_product_slug(data.name_vi or data.name_en))
     apply_product_input(product, data)
     _store_images(product, images)
@@ -196,6 +208,7 @@ def update_product(
     through (drafts stay drafts)."""
     require_shop_staff(user, product.shop)
     _check_sku_free(product.shop, data.sku, product)
+    _check_gtin_free(data.gtin, product)
     _store_images(product, images)
     apply_product_input(product, data)
     if submit or product.status != ProductStatus.DRAFT:

@@ -8,7 +8,7 @@ demo_cli = AppGroup("demo", help="Demo data.")
 
 @demo_cli.command("seed")
 def seed():
-    """Load the demo cooperatives, products, OCOP certificates and logins (idempotent)."""
+    """Load the demo cooperatives, products, OCOP certificates, lots and logins (idempotent)."""
     from app.demo.data import PASSWORD, USERS
     from app.demo.seed import seed_demo
 
@@ -17,7 +17,7 @@ def seed():
     click.echo(
         f"Demo data: created {report.users} users, {report.shops} shops, "
         f"{report.products} products ({report.images} images), "
-        f"{report.certificates} OCOP certificates in {time.perf_counter() - started:.1f} s."
+        f"{report.certificates} OCOP certificates, {report.lots} lots in {time.perf_counter() - started:.1f} s."
     )
     click.echo(f"Demo logins (password {PASSWORD}):")
     for user in USERS:

@@ -1538,3 +1538,94 @@ CERTIFICATES = [
                     "UBND thành phố Hà Nội", date(2024, 10, 30), date(2027, 10, 30), "souvenirs"),
 ]
 # fmt: on
+
+
+@dataclass(frozen=True)
+class DemoLot:
+    shop: str
+    sku: str
+    code: str
+    produced_on: date
+    province: str  # slug
+    commune: str
+    area_code: str
+    inputs: tuple[str, str]  # vi, en
+    quantity: str
+    certifications: tuple[tuple[str, str], ...]  # (scheme, number)
+    steps: tuple[tuple[date, str, str], ...]  # (date, vi, en)
+
+
+LOTS = [
+    DemoLot(
+        "htx-ca-phe-ea-tu",
+        "CF-01",
+        "CF01-2026-10A",
+        date(2026, 10, 20),
+        "dak-lak",
+        "xã Ea Tu",
+        "VT-66-EATU-014",
+        (
+            "Phân chuồng ủ hoai, phân kali; không dùng thuốc diệt cỏ.",
+            "Composted manure and potash; no herbicides.",
+        ),
+        "1.200 gói 500 g",
+        (("vietgap", "VietGAP-TT-66-0412"),),
+        (
+            (date(2026, 9, 25), "Hái chín bằng tay", "Hand-picked ripe cherries"),
+            (date(2026, 9, 26), "Sơ chế ướt, lên men 36 giờ", "Wet-processed, fermented 36 hours"),
+            (date(2026, 10, 8), "Phơi giàn đến độ ẩm 12%", "Dried on raised beds to 12% moisture"),
+            (date(2026, 10, 18), "Rang mộc mẻ nhỏ", "Small-batch plain roasting"),
+            (date(2026, 10, 20), "Đóng gói van một chiều", "Packed in one-way valve bags"),
+        ),
+    ),
+    DemoLot(
+        "htx-nuoc-mam-phu-quoc",
+        "NM-01",
+        "NM01-2026-07",
+        date(2026, 7, 15),
+        "an-giang",
+        "đặc khu Phú Quốc",
+        "PQ-NHATHUNG-03",
+        (
+            "Cá cơm than tươi, muối biển; không chất bảo quản.",
+            "Fresh anchovies and sea salt; no preservatives.",
+        ),
+        "3.000 chai 500 ml",
+        (),
+        (
+            (
+                date(2025, 7, 10),
+                "Ủ chượp cá cơm với muối trong thùng gỗ bời lời",
+                "Anchovies salted in bời lời wood barrels",
+            ),
+            (date(2026, 7, 1), "Kéo rút nước mắm nhĩ", "First pressing drawn off"),
+            (date(2026, 7, 12), "Lọc và kiểm tra độ đạm 40°N", "Filtered, protein checked at 40°N"),
+            (date(2026, 7, 15), "Đóng chai thủy tinh", "Bottled in glass"),
+        ),
+    ),
+    DemoLot(
+        "htx-che-tan-cuong",
+        "TE-01",
+        "TE01-2026-11",
+        date(2026, 11, 5),
+        "thai-nguyen",
+        "xã Tân Cương",
+        "TN-TC-VCHE-07",
+        (
+            "Phân hữu cơ vi sinh; tưới nước giếng khoan.",
+            "Organic microbial fertiliser; well-water irrigation.",
+        ),
+        "800 hộp 200 g",
+        (("vietgap", "VietGAP-TT-19-0088"), ("organic", "TCVN 11041-6:2018 / 19-0031")),
+        (
+            (
+                date(2026, 11, 2),
+                "Hái một tôm hai lá buổi sáng",
+                "Bud and two leaves picked at dawn",
+            ),
+            (date(2026, 11, 2), "Làm héo và vò chè", "Withered and rolled"),
+            (date(2026, 11, 3), "Sao chè trên chảo gang", "Pan-fired in cast iron"),
+            (date(2026, 11, 5), "Đóng hộp", "Packed in tins"),
+        ),
+    ),
+]

@@ -2,7 +2,7 @@
 
 `make run` seeds on every start, so a second run must be quick and must not undo what a
 demo user changed: users are keyed by email, shops by slug, products by (shop, sku) and
-certificates by number, and only the missing ones are created (and get pictures).
+certificates by number, lots by code, and only the missing ones are created (and get pictures).
 """
 
 from dataclasses import dataclass, field
@@ -16,10 +16,11 @@ from app.demo import data, images
 from app.demo.fair import ensure_demo_fair
 from app.extensions import db
 from app.media import StoredImage, delete_image, store_image
-from app.models import Category, OcopCertificate, Product, ProductImage, Shop, User
-from app.models.base import utcnow
+from app.models import Category, Lot, OcopCertificate, Product, ProductImage, Shop, User
+from app.ocop.services import CertificateInput, record_verified_certificate
 from app.shops.services import add_staff, create_shop, find_province, shop_by_slug
 from app.text import fold
+from app.trace.services import LotInput, StepInput, add_lot
 
 
 @dataclass
@@ -29,6 +30,7 @@ class SeedReport:
     products: int = 0
     certificates: int = 0
     fairs: int = 0
+    lots: int = 0
     stored_keys: list[str] = field(default_factory=list)
 
     @property
@@ -52,6 +54,7 @@ def seed_demo() -> SeedReport:
         organiser = next(users[user.email] for user in data.USERS if user.role == "organiser")
         report.fairs = ensure_demo_fair(organiser, shops)
         _add_payout_accounts(shops)
+        _add_lots(shops, report)
         db.session.commit()
     except BaseException:
         db.session.rollback()
@@ -166,21 +169,46 @@ def _add_certificates(shops: dict[str, Shop], admin: User, report: SeedReport) -
         product = product_by_sku(shops[demo.shop], demo.sku)
         if product is None:
             raise LookupError(f"demo certificate {demo.certificate_no} names no demo product")
-        db.session.add(
-            OcopCertificate(
-                product=product,
+        record_verified_certificate(
+            product,
+            CertificateInput(
+                product_id=product.id,
                 certificate_no=demo.certificate_no,
                 stars=demo.stars,
                 issuer=demo.issuer,
                 issued_on=demo.issued_on,
                 expires_on=demo.expires_on,
                 product_group=demo.product_group,
-                status="verified",
-                verified_at=utcnow(),
-                verified_by_id=admin.id,
-            )
+            ),
+            verified_by=admin,
         )
         report.certificates += 1
+
+
+def _add_lots(shops: dict[str, Shop], report: SeedReport) -> None:
+    for demo in data.LOTS:
+        if db.session.scalar(sa.select(Lot.id).where(Lot.code == demo.code)) is not None:
+            continue
+        product = product_by_sku(shops[demo.shop], demo.sku)
+        if product is None:
+            raise LookupError(f"demo lot {demo.code} names no demo product")
+        add_lot(
+            product,
+            LotInput(
+                product_id=product.id,
+                code=demo.code,
+                produced_on=demo.produced_on,
+                province_id=find_province(demo.province).id,
+                commune=demo.commune,
+                area_code=demo.area_code,
+                inputs_vi=demo.inputs[0],
+                inputs_en=demo.inputs[1],
+                quantity=demo.quantity,
+                certifications=list(demo.certifications),
+                steps=[StepInput(day, vi, en) for day, vi, en in demo.steps],
+            ),
+        )
+        report.lots += 1
 
 
 def _category(slug: str) -> Category:

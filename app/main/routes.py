@@ -1,3 +1,4 @@
+
 import sqlalchemy as sa
 from flask import (
     abort,

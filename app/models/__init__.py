@@ -26,7 +26,7 @@ from app.models.ledger import (
     PayoutStatus,
     TransactionKind,
 )
-from app.models.ocop import OcopCertificate
+from app.models.ocop import CertificateStatus, OcopCertificate
 from app.models.orders import (
     CartItem,
     Order,
@@ -43,6 +43,7 @@ from app.models.reference import Category, Province
 from app.models.reports import REPORT_REASONS, REPORT_TARGETS, Report, ReportStatus
 from app.models.reviews import Review, ReviewStatus
 from app.models.shops import Shop, ShopDocument, ShopMember, ShopStatus
+from app.models.trace import Lot, LotCertification, LotStep
 
 __all__ = [
     "REPORT_REASONS",
@@ -83,6 +84,10 @@ __all__ = [
     "ShopOrderStatus",
     "StripeEvent",
     "Category",
+    "CertificateStatus",
+    "Lot",
+    "LotCertification",
+    "LotStep",
     "OcopCertificate",
     "Product",
     "ProductImage",

@@ -43,6 +43,9 @@ class Product(db.Model):
     stock: so.Mapped[int] = so.mapped_column(default=0)
     unit: so.Mapped[str] = so.mapped_column(sa.String(40), default="")
     weight_g: so.Mapped[int | None]
+    # GS1 trade item number, for QR links; a unique index (not a constraint: SQLite would
+    # have to rebuild this much-referenced table to add one).
+    gtin: so.Mapped[str | None] = so.mapped_column(sa.String(14), unique=True, index=True)
     status: so.Mapped[str] = so.mapped_column(sa.String(20), default=ProductStatus.DRAFT)
     is_hidden: so.Mapped[bool] = so.mapped_column(default=False)
     created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)

@@ -8,14 +8,13 @@ all index exactly the same thing.
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
-from app.models import Category, OcopCertificate, Product, ProductStatus, Province, Shop, ShopStatus
+from app.models import Category, Product, ProductStatus, Province, Shop, ShopStatus
+from app.ocop.services import valid_certificates, vietnam_today
 
-VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 SORTS = ("relevance", "price_asc", "price_desc", "newest", "ocop")
 # Bands a buyer thinks in, in đồng: (key, lowest, highest or None).
 PRICE_BANDS = (
@@ -26,11 +25,6 @@ PRICE_BANDS = (
     ("over-1m", 1_000_000, None),
 )
 FACETS = ("category", "province", "ocop_stars", "shop", "price_band")
-
-
-def vietnam_today() -> date:
-    """OCOP certificates expire on a Vietnamese calendar day."""
-    return datetime.now(VIETNAM).date()
 
 
 @dataclass(frozen=True)
@@ -171,22 +165,9 @@ class DocumentBuilder:
         self.provinces = {p.id: p for p in session.scalars(sa.select(Province))}
 
     def _certificates(self, ids: list[int]) -> dict[int, tuple[int, date]]:
-        """The best verified certificate valid today of each product: (stars, expires_on)."""
-        rows = self.session.execute(
-            sa.select(
-                OcopCertificate.product_id, OcopCertificate.stars, OcopCertificate.expires_on
-            ).where(
-                OcopCertificate.product_id.in_(ids),
-                OcopCertificate.status == "verified",
-                OcopCertificate.issued_on <= self.today,
-                OcopCertificate.expires_on >= self.today,
-            )
-        )
-        best: dict[int, tuple[int, date]] = {}
-        for product_id, stars, expires_on in rows:
-            if (stars, expires_on) > best.get(product_id, (0, date.min)):
-                best[product_id] = (stars, expires_on)
-        return best
+        """The certificate valid today of each product (app.ocop decides): (stars, expires_on)."""
+        best = valid_certificates(ids, self.today, session=self.session)
+        return {pid: (c.stars, c.expires_on) for pid, c in best.items()}
 
     def documents(self, condition) -> list[ProductDocument]:
         rows = self.session.execute(
