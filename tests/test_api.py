@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from app.extensions import db
 from app.media import store_image
 from app.models import OcopCertificate, ProductImage, ShopStatus
-from app.search.documents import vietnam_today
+from app.models.base import vietnam_today
 from tests.factories import image_bytes
 from tests.search_data import PRODUCTS, make_catalog
 

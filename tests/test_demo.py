@@ -29,7 +29,7 @@ from app.models import (
     ShopMember,
     User,
 )
-from app.ocop.services import vietnam_today
+from app.models.base import vietnam_today
 from app.validators import is_phone, is_tax_code
 from tests.conftest import _settings
 

@@ -15,8 +15,7 @@ from PIL import Image
 
 from app.extensions import db
 from app.models import AuditEntry, CertificateStatus, OcopCertificate
-from app.models.base import utcnow
-from app.ocop.services import vietnam_today
+from app.models.base import utcnow, vietnam_today
 from app.search import SearchFilters, search
 from tests.factories import (
     ProductFactory,

@@ -16,7 +16,8 @@ from app import search
 from app.catalog import services as catalog
 from app.extensions import db
 from app.models import OcopCertificate, Product, ProductStatus, Shop, ShopStatus
-from app.search.documents import SearchFilters, all_documents, vietnam_today
+from app.models.base import vietnam_today
+from app.search.documents import SearchFilters, all_documents
 from app.search.whoosh_backend import WhooshBackend
 from tests.factories import UserFactory, staff_of
 from tests.search_data import PRODUCTS, category, make_catalog

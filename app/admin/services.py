@@ -27,10 +27,9 @@ from app.models import (
     ShopStatus,
     User,
 )
-from app.models.base import utcnow
+from app.models.base import VIETNAM, utcnow
 from app.reports.services import public_target
 from app.reviews import services as reviews
-from app.search.documents import VIETNAM
 from app.shops import services as shops
 from app.validators import ReasonError, clean_reason
 

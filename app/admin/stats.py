@@ -41,7 +41,7 @@ from app.models import (
     ShopStatus,
     User,
 )
-from app.search.documents import VIETNAM, vietnam_today
+from app.models.base import VIETNAM, vietnam_today
 
 PERIOD = re.compile(r"^(\d{4})(H[12])?$")
 

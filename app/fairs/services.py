@@ -46,11 +46,10 @@ from app.models import (
     ShopStatus,
     User,
 )
-from app.models.base import utcnow
+from app.models.base import VIETNAM, utcnow
 from app.shops.services import require_shop_staff
 from app.text import fold, slugify
 
-LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 MAX_FEATURED = 12
 MAX_GALLERY = 24
 RICH_TEXT_TAGS = {
@@ -80,7 +79,7 @@ def sanitise_html(html: str) -> str:
 
 
 def local_today() -> date:
-    return utcnow().astimezone(LOCAL_TZ).date()
+    return utcnow().astimezone(VIETNAM).date()
 
 
 # --- who may do what --------------------------------------------------------------------
@@ -613,7 +612,7 @@ def shop_exhibitor(user: User, shop: Shop, fair_slug: str) -> FairExhibitor:
 
 def to_utc(local: datetime) -> datetime:
     """A time the organiser typed (Vietnam time, no zone) as aware UTC."""
-    return local.replace(tzinfo=LOCAL_TZ).astimezone(ZoneInfo("UTC"))
+    return local.replace(tzinfo=VIETNAM).astimezone(ZoneInfo("UTC"))
 
 
 def add_event(user: User, fair: Fair, values: dict) -> ScheduleEvent:

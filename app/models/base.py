@@ -1,11 +1,19 @@
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from sqlalchemy.types import TypeDecorator
 
+# Every date a user sees or picks (expiry, statement month, report period) is Vietnam's.
+VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
+
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+def vietnam_today() -> date:
+    return datetime.now(VIETNAM).date()
 
 
 class UTCDateTime(TypeDecorator):

@@ -11,7 +11,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
@@ -36,11 +35,10 @@ from app.models import (
     ShopMember,
     User,
 )
-from app.models.base import utcnow
+from app.models.base import VIETNAM, utcnow, vietnam_today
 from app.models.ocop import PRODUCT_GROUPS
 from app.shops.services import is_staff_of, require_shop_staff
 
-VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 REMIND_DAYS_BEFORE = 60
 PDF_MAGIC = b"%PDF-"
 SCAN_LONGEST_SIDE = 2400  # legible when an admin compares it with the data
@@ -52,11 +50,6 @@ class OcopError(ValueError):
     def __init__(self, message: str, field: str = "certificate_no"):
         super().__init__(message)
         self.field = field
-
-
-def vietnam_today() -> date:
-    """OCOP certificates expire on a Vietnamese calendar day."""
-    return datetime.now(VIETNAM).date()
 
 
 # --- which certificate counts -----------------------------------------------------------

@@ -8,7 +8,6 @@ decides, and a buyer who loses the race gets a clear message and nothing written
 import uuid
 from dataclasses import dataclass
 from datetime import timedelta
-from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from flask import current_app
@@ -28,7 +27,7 @@ from app.models import (
     ShopOrderStatus,
     User,
 )
-from app.models.base import utcnow
+from app.models.base import VIETNAM, utcnow
 from app.orders import cart as carts
 from app.orders import notifications
 from app.payments import services as payments
@@ -36,8 +35,6 @@ from app.payments import stripe_gateway
 from app.payouts import ledger
 from app.shops.services import find_province
 from app.validators import is_phone, normalise_phone
-
-LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
 class CheckoutError(ValueError):
@@ -63,7 +60,7 @@ class Delivery:
 
 def order_number(order_id: int, when) -> str:
     """CHX-2026-000123: the year in Vietnam, then the order's id."""
-    return f"CHX-{when.astimezone(LOCAL_TZ).year}-{order_id:06d}"
+    return f"CHX-{when.astimezone(VIETNAM).year}-{order_id:06d}"
 
 
 def payment_deadline(method: str, now):

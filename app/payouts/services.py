@@ -11,7 +11,6 @@ import re
 import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
@@ -38,14 +37,13 @@ from app.models import (
     TransactionKind,
     User,
 )
-from app.models.base import utcnow
+from app.models.base import VIETNAM, utcnow
 from app.payments import stripe_gateway
 from app.payouts import ledger
 from app.shops.services import require_shop_staff
 from app.text import fold
 
 K = AccountKind
-LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 BIN = re.compile(r"^\d{6}$")
 ACCOUNT_NO = re.compile(r"^\d{6,19}$")
 MAX_ADJUSTMENT_VND = 1_000_000_000
@@ -167,7 +165,7 @@ class RunReport:
 
 def end_of_day(day: date) -> datetime:
     """The last moment of a Vietnamese calendar day, in UTC."""
-    local = datetime.combine(day + timedelta(days=1), time(0), tzinfo=LOCAL_TZ)
+    local = datetime.combine(day + timedelta(days=1), time(0), tzinfo=VIETNAM)
     return local.astimezone(UTC) - timedelta(microseconds=1)
 
 
@@ -708,8 +706,8 @@ class Statement:
 
 
 def month_bounds(year: int, month: int) -> tuple[datetime, datetime]:
-    start = datetime(year, month, 1, tzinfo=LOCAL_TZ)
-    end = datetime(year + (month == 12), month % 12 + 1, 1, tzinfo=LOCAL_TZ)
+    start = datetime(year, month, 1, tzinfo=VIETNAM)
+    end = datetime(year + (month == 12), month % 12 + 1, 1, tzinfo=VIETNAM)
     return start.astimezone(UTC), end.astimezone(UTC)
 
 
@@ -721,7 +719,7 @@ def parse_month(text: str) -> tuple[int, int] | None:
 
 
 def current_month() -> tuple[int, int]:
-    now = utcnow().astimezone(LOCAL_TZ)
+    now = utcnow().astimezone(VIETNAM)
     return now.year, now.month
 
 
@@ -780,7 +778,7 @@ def statement_csv(stmt: Statement) -> str:
     for row in stmt.rows:
         writer.writerow(
             [
-                row.when.astimezone(LOCAL_TZ).date().isoformat(),
+                row.when.astimezone(VIETNAM).date().isoformat(),
                 row.kind,
                 row.reference,
                 row.memo,
@@ -803,7 +801,7 @@ def statement_months(shop: Shop) -> list[tuple[int, int]]:
     year, month = current_month()
     if first is None:
         return [(year, month)]
-    first_local = first.replace(tzinfo=first.tzinfo or UTC).astimezone(LOCAL_TZ)
+    first_local = first.replace(tzinfo=first.tzinfo or UTC).astimezone(VIETNAM)
     months = []
     while (year, month) >= (first_local.year, first_local.month) and len(months) < 120:
         months.append((year, month))
@@ -834,6 +832,6 @@ def commission_by_month(limit: int = 24) -> list[tuple[str, int]]:
     )
     totals: dict[str, int] = {}
     for created_at, amount in rows:
-        month = created_at.astimezone(LOCAL_TZ).strftime("%Y-%m")
+        month = created_at.astimezone(VIETNAM).strftime("%Y-%m")
         totals[month] = totals.get(month, 0) + amount
     return sorted(totals.items(), reverse=True)[:limit]

@@ -13,7 +13,8 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 
 from app.models import Category, Product, ProductStatus, Province, Shop, ShopStatus
-from app.ocop.services import valid_certificates, vietnam_today
+from app.models.base import vietnam_today
+from app.ocop.services import valid_certificates
 
 SORTS = ("relevance", "price_asc", "price_desc", "newest", "ocop")
 # Bands a buyer thinks in, in đồng: (key, lowest, highest or None).

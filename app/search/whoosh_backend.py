@@ -49,6 +49,7 @@ from whoosh.reading import TermNotFound
 from whoosh.util.numeric import byte_to_length, length_to_byte
 from whoosh.writing import SegmentWriter
 
+from app.models.base import vietnam_today
 from app.search import analysis, docsets
 from app.search.documents import (
     FACETS,
@@ -56,7 +57,6 @@ from app.search.documents import (
     ProductDocument,
     SearchFilters,
     SearchResult,
-    vietnam_today,
 )
 
 # Analysis happens in app.search.analysis; the index only splits the prepared terms.
