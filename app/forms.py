@@ -1,5 +1,6 @@
 """Form pieces shared by several blueprints."""
 
+from flask import flash
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, MultipleFileField
@@ -17,6 +18,27 @@ def images_field(label) -> MultipleFileField:
     return MultipleFileField(
         label, validators=[FileAllowed(IMAGE_EXTENSIONS, _l("Upload image files."))]
     )
+
+
+def add_error(form, field_name: str | None, message, fallback: str | None = None) -> None:
+    """Show a service's refusal on the field it names (else on `fallback`); with neither, flash it.
+
+    WTForms keeps errors as a tuple until the form is validated, hence the new list.
+    """
+    name = field_name if field_name and field_name in form else fallback
+    if name is None:
+        flash(str(message), "error")
+        return
+    form[name].errors = [*form[name].errors, str(message)]
+
+
+def saved_or_none(form, save, refusals: tuple[type[Exception], ...], fallback: str | None = None):
+    """Run a service's save; a refusal becomes an error on the field it names (else `fallback`)."""
+    try:
+        return save()
+    except refusals as error:
+        add_error(form, getattr(error, "field", None), error, fallback)
+    return None
 
 
 def stripped(field) -> str:

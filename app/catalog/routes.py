@@ -5,6 +5,7 @@ from flask_login import current_user, login_required
 from app.catalog import bp, services
 from app.catalog.forms import ProductForm, StockForm
 from app.extensions import db
+from app.forms import saved_or_none
 from app.i18n import tr
 from app.media import ImageRejected
 from app.models import ProductStatus
@@ -13,6 +14,10 @@ from app.paging import page_arg
 from app.reviews import services as review_services
 from app.security import safe_redirect_target
 from app.shops.services import managed_shop
+
+
+def save_product(form, save):
+    return saved_or_none(form, save, (ImageRejected, services.CatalogError), fallback="images")
 
 
 @bp.route("/c/<slug>")
@@ -68,17 +73,6 @@ def product_form(**kwargs) -> ProductForm:
     return form
 
 
-def saved_or_none(form: ProductForm, save):
-    """Run the save; a refusal becomes an error on the form field it concerns."""
-    try:
-        return save()
-    except ImageRejected as error:
-        form.images.errors.append(str(error))
-    except services.CatalogError as error:
-        form[error.field].errors.append(str(error))
-    return None
-
-
 @bp.route("/manage/<slug>/products")
 @login_required
 def manage_products(slug: str):
@@ -103,7 +97,7 @@ def new_product(slug: str):
     shop = managed_shop(current_user, slug)
     form = product_form()
     if form.validate_on_submit():
-        product = saved_or_none(
+        product = save_product(
             form,
             lambda: services.create_product(
                 current_user, shop, form.product_input(), form.uploads(), form.submit_review.data
@@ -122,7 +116,7 @@ def edit_product(slug: str, product_id: int):
     shop, product = staff_product(slug, product_id)
     form = product_form(obj=product)
     if form.validate_on_submit():
-        saved = saved_or_none(
+        saved = save_product(
             form,
             lambda: services.update_product(
                 current_user, product, form.product_input(), form.uploads(), form.submit_review.data

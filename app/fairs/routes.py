@@ -15,7 +15,7 @@ from app.fairs.forms import (
     NewSectionForm,
     SectionForm,
 )
-from app.forms import ActionForm
+from app.forms import ActionForm, add_error
 from app.i18n import current_lang, tr
 from app.media import ImageRejected
 from app.models import ExhibitorStatus, FairStatus, Shop
@@ -92,13 +92,6 @@ def _fair_form(fair=None) -> FairForm:
     return form
 
 
-def _field_error(form, error: services.FairError) -> None:
-    if error.field and error.field in form:
-        form[error.field].errors = [*form[error.field].errors, str(error)]
-    else:
-        flash(str(error), "error")
-
-
 def _fair_details(fair=None):
     """The create and edit form of a fair's details (a new fair when `fair` is None)."""
     form = _fair_form(fair)
@@ -107,7 +100,7 @@ def _fair_details(fair=None):
         try:
             saved = services.save_fair(current_user, fair, form.values(), cover)
         except services.FairError as error:
-            _field_error(form, error)
+            add_error(form, error.field, error)
         except ImageRejected as error:
             form.cover.errors.append(str(error))
         else:
@@ -194,9 +187,9 @@ def organise_section(slug: str, section_id: int):
                 current_user, section, form.values(), form.upload(), form.gallery()
             )
         except services.FairError as error:
-            _field_error(form, error)
+            add_error(form, error.field, error)
         except ImageRejected as error:
-            form.images.errors = [*form.images.errors, str(error)]
+            add_error(form, "images", error)
         else:
             flash(_("Section saved."), "success")
             return redirect(url_for("fairs.organise_sections", slug=fair.slug))
@@ -365,7 +358,7 @@ def organise_schedule(slug: str):
         try:
             services.add_event(current_user, fair, form.values())
         except services.FairError as error:
-            _field_error(form, error)
+            add_error(form, error.field, error)
         else:
             flash(_("Event added to the schedule."), "success")
             return redirect(url_for("fairs.organise_schedule", slug=fair.slug))

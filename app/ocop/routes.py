@@ -4,8 +4,8 @@ from flask_login import current_user, login_required
 
 from app.accounts.permissions import role_required
 from app.catalog.forms import product_choices
-from app.catalog.routes import page_arg
 from app.extensions import db
+from app.forms import saved_or_none
 from app.i18n import tr
 from app.media import image_url
 from app.models import CertificateStatus, OcopCertificate, Product, Shop
@@ -13,7 +13,13 @@ from app.models.ocop import PRODUCT_GROUPS
 from app.ocop import bp, services
 from app.ocop.forms import PRODUCT_GROUP_LABELS, CertificateForm, DecisionForm
 from app.page_cache import cached_for_anonymous
+from app.paging import page_arg
 from app.shops.services import all_provinces, managed_shop
+
+
+def save_certificate(form, save):
+    return saved_or_none(form, save, (services.OcopError,), fallback="certificate_no")
+
 
 # --- public -----------------------------------------------------------------------------
 
@@ -52,15 +58,6 @@ def verify(certificate_no: str):
 
 
 # --- staff ------------------------------------------------------------------------------
-
-
-def saved_or_none(form: CertificateForm, save):
-    try:
-        return save()
-    except services.OcopError as error:
-        field = form[error.field] if error.field in form else form.certificate_no
-        field.errors = [*field.errors, str(error)]
-    return None
 
 
 @bp.route("/manage/<slug>/ocop")
@@ -110,7 +107,7 @@ def certificate_page(shop: Shop, certificate: OcopCertificate | None, save):
     form = CertificateForm(obj=certificate)
     form.product_id.choices = product_choices(shop)
     if form.validate_on_submit():
-        saved = saved_or_none(form, lambda: save(form))
+        saved = save_certificate(form, lambda: save(form))
         if saved is not None:
             flash(
                 _("Certificate %(number)s is sent for verification.", number=saved.certificate_no),

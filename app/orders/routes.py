@@ -6,7 +6,7 @@ from app.catalog.routes import render_product_page
 from app.catalog.services import public_product_by_slug
 from app.extensions import db
 from app.fairs import services as fairs
-from app.forms import ActionForm
+from app.forms import ActionForm, add_error
 from app.i18n import current_lang, tr
 from app.models import PaymentMethod, Product, Refund
 from app.orders import bp, services
@@ -117,10 +117,7 @@ def checkout():
                 current_user, form.delivery(), form.payment_method.data, current_lang()
             )
         except checkouts.CheckoutError as error:
-            if error.field and error.field in form:
-                form[error.field].errors = [*form[error.field].errors, str(error)]
-            else:
-                flash(str(error), "error")
+            add_error(form, error.field, error)
             status = 409 if isinstance(error, checkouts.OutOfStock) else 400
         else:
             flash(_("Thank you! Your order %(number)s is placed.", number=order.number), "success")

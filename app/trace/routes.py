@@ -3,14 +3,20 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app.catalog.forms import product_choices
-from app.catalog.routes import page_arg
 from app.extensions import db
+from app.forms import saved_or_none
 from app.i18n import tr
 from app.models import Product
 from app.page_cache import cached_for_anonymous
+from app.paging import page_arg
 from app.shops.services import all_provinces, managed_shop
 from app.trace import bp, gs1_bp, services
 from app.trace.forms import SCHEME_LABELS, LotForm
+
+
+def save_lot(form, save):
+    return saved_or_none(form, save, (services.LotError,), fallback="code")
+
 
 MAX_LABELS = 96
 
@@ -60,15 +66,6 @@ def lot_form(shop, **kwargs) -> LotForm:
     return form
 
 
-def saved_or_none(form: LotForm, save):
-    try:
-        return save()
-    except services.LotError as error:
-        target = form[error.field] if error.field in ("product_id", "province_id") else form.code
-        target.errors = [*target.errors, str(error)]
-    return None
-
-
 @bp.route("/manage/<slug>/lots")
 @login_required
 def manage_lots(slug: str):
@@ -87,7 +84,7 @@ def new_lot(slug: str):
     if not form.is_submitted() and request.args.get("product_id", type=int):
         form.product_id.data = request.args.get("product_id", type=int)
     if form.validate_on_submit():
-        lot = saved_or_none(form, lambda: services.create_lot(current_user, shop, form.lot_input()))
+        lot = save_lot(form, lambda: services.create_lot(current_user, shop, form.lot_input()))
         if lot is not None:
             flash(_("Lot %(code)s is saved.", code=lot.code), "success")
             return redirect(url_for("trace.manage_lots", slug=shop.slug))
@@ -106,9 +103,7 @@ def edit_lot(slug: str, lot_id: int):
         while len(form.steps) < len(lot.steps) + 3:
             form.steps.append_entry()
     if form.validate_on_submit():
-        saved = saved_or_none(
-            form, lambda: services.update_lot(current_user, lot, form.lot_input())
-        )
+        saved = save_lot(form, lambda: services.update_lot(current_user, lot, form.lot_input()))
         if saved is not None:
             flash(_("Lot %(code)s is saved.", code=saved.code), "success")
             return redirect(url_for("trace.manage_lots", slug=shop.slug))
