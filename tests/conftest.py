@@ -14,6 +14,7 @@ from flask_migrate import upgrade
 from app import create_app
 from app.extensions import db
 from config import TestingConfig
+from tests.factories import ProductFactory, ShopFactory, staff_of
 
 
 @pytest.fixture(scope="session")
@@ -113,3 +114,24 @@ def outbox(app):
 
 def csrf_token(html: str) -> str:
     return re.search(r'name="csrf-token" content="([^"]+)"', html).group(1)
+
+
+# A coffee cooperative, one of its products, and its signed-in staff member: the world of
+# most staff-side tests (a test module may define its own fixture of the same name instead).
+@pytest.fixture
+def shop():
+    return ShopFactory(slug="htx-ea-tu", name_vi="HTX Cà phê Ea Tu", name_en="Ea Tu Coffee Co-op")
+
+
+@pytest.fixture
+def product(shop):
+    return ProductFactory(
+        shop=shop, sku="CF-01", name_vi="Cà phê Robusta", name_en="Robusta coffee"
+    )
+
+
+@pytest.fixture
+def staff(shop, auth):
+    user = staff_of(shop, email="staff@example.com")
+    auth.login("staff@example.com")
+    return user

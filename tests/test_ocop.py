@@ -32,25 +32,6 @@ SVG = "{http://www.w3.org/2000/svg}"
 
 
 @pytest.fixture
-def shop():
-    return ShopFactory(slug="htx-ea-tu", name_vi="HTX Cà phê Ea Tu", name_en="Ea Tu Coffee Co-op")
-
-
-@pytest.fixture
-def product(shop):
-    return ProductFactory(
-        shop=shop, sku="CF-01", name_vi="Cà phê Robusta", name_en="Robusta coffee"
-    )
-
-
-@pytest.fixture
-def staff(shop, auth):
-    user = staff_of(shop, email="staff@example.com")
-    auth.login("staff@example.com")
-    return user
-
-
-@pytest.fixture
 def admin(auth):
     user = UserFactory(email="admin@example.com", role="admin")
     auth.login("admin@example.com")

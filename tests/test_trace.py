@@ -9,26 +9,7 @@ from PIL import Image
 
 from app.extensions import db
 from app.models import AuditEntry, Lot, Product
-from tests.factories import ProductFactory, ShopFactory, province, staff_of
-
-
-@pytest.fixture
-def shop():
-    return ShopFactory(slug="htx-ea-tu", name_vi="HTX Cà phê Ea Tu", name_en="Ea Tu Coffee Co-op")
-
-
-@pytest.fixture
-def product(shop):
-    return ProductFactory(
-        shop=shop, sku="CF-01", name_vi="Cà phê Robusta", name_en="Robusta coffee"
-    )
-
-
-@pytest.fixture
-def staff(shop, auth):
-    user = staff_of(shop, email="staff@example.com")
-    auth.login("staff@example.com")
-    return user
+from tests.factories import ProductFactory, ShopFactory, province
 
 
 def lot_form(product, **overrides):
