@@ -41,6 +41,11 @@ class Config:
     MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))
     MAIL_SENDER = os.environ.get("MAIL_SENDER", "Chợ HTX <no-reply@chohtx.vn>")
     REDIS_URL = os.environ.get("REDIS_URL")
+    # With Redis: page cache, rate-limit counters and background jobs are shared by workers.
+    CACHE_KEY_PREFIX = os.environ.get("CACHE_KEY_PREFIX", "chohtx:")
+    RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL") or "memory://"
+    JOBS_IN_BACKGROUND = _flag("JOBS_IN_BACKGROUND", True)
+    SEARCH_BACKEND = os.environ.get("SEARCH_BACKEND", "whoosh")  # or "postgres"
     STRIPE_SECRET_KEY = os.environ.get("STRIPE_SECRET_KEY")
     STRIPE_PUBLISHABLE_KEY = os.environ.get("STRIPE_PUBLISHABLE_KEY")
     STRIPE_WEBHOOK_SECRET = os.environ.get("STRIPE_WEBHOOK_SECRET")

@@ -37,9 +37,10 @@ def register_extensions(app: Flask) -> None:
     csrf.init_app(app)
     login_manager.init_app(app)
     i18n.init_app(app)
-    from app import database, media, page_cache, search
+    from app import database, jobs, media, page_cache, search
 
     database.init_app(app)
+    jobs.init_app(app)
     media.init_app(app)
     page_cache.init_app(app)
     search.init_app(app)
@@ -88,3 +89,9 @@ def register_commands(app: Flask) -> None:
     from app.search.commands import search_cli
 
     app.cli.add_command(search_cli)
+    from app.jobs import jobs_cli
+    from app.maintenance import backup_command, restore_command
+
+    app.cli.add_command(jobs_cli)
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)

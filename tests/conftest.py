@@ -1,13 +1,21 @@
 """Fixtures: every test gets a fresh database built by the real migrations.
 
-The migrations run once per session into a template SQLite file; each test copies it, which
-is much faster than migrating again and still tests the schema that production gets.
+The migrations run once per session into a template database; each test gets a copy of it,
+which is much faster than migrating again and still tests the schema that production gets.
+On SQLite the template is a file that is copied; with DATABASE_URL=postgresql+psycopg://...
+(as `make test-postgres` sets it) it is a PostgreSQL database that each test's database is
+created from (`CREATE DATABASE ... TEMPLATE`), and dropped after the test.
 """
 
+import os
 import re
 import shutil
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
 
@@ -16,19 +24,69 @@ from app.extensions import db
 from config import TestingConfig
 
 
+def postgres_url() -> str | None:
+    """The PostgreSQL server the suite runs on, or None for SQLite."""
+    url = os.environ.get("DATABASE_URL", "")
+    return url if url.startswith("postgresql") else None
+
+
+@dataclass
+class TemplateDatabase:
+    """A migrated (perhaps seeded) database that tests copy; `folder` holds files beside it."""
+
+    url: str
+    folder: Path
+    _admin: sa.Engine | None = field(default=None, repr=False)
+
+    @property
+    def is_postgres(self) -> bool:
+        return self._admin is not None
+
+    def clone(self, folder: Path, name: str = "test") -> str:
+        """A new database with this one's content; returns its URL."""
+        if not self.is_postgres:
+            path = folder / f"{name}.sqlite"
+            shutil.copy(sa.make_url(self.url).database, path)
+            return f"sqlite:///{path}"
+        database = f"{name}_{uuid.uuid4().hex[:12]}"
+        template = sa.make_url(self.url).database
+        with self._admin.connect() as connection:
+            connection.exec_driver_sql(f'CREATE DATABASE "{database}" TEMPLATE "{template}"')
+        return sa.make_url(self.url).set(database=database).render_as_string(hide_password=False)
+
+    def derive(self, folder: Path, name: str = "template") -> "TemplateDatabase":
+        """A copy of this template to change (seed) and then copy from, like this one."""
+        return TemplateDatabase(self.clone(folder, name), folder, self._admin)
+
+    def drop(self, url: str) -> None:
+        if self.is_postgres:
+            database = sa.make_url(url).database
+            with self._admin.connect() as connection:
+                connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+
+
 @pytest.fixture(scope="session")
 def template_db(tmp_path_factory):
-    path = tmp_path_factory.mktemp("template") / "template.sqlite"
+    folder = tmp_path_factory.mktemp("template")
+    server = postgres_url()
+    admin = None
+    if server:
+        admin = sa.create_engine(server, isolation_level="AUTOCOMMIT", poolclass=sa.NullPool)
+        name = f"template_{uuid.uuid4().hex[:12]}"
+        with admin.connect() as connection:
+            connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
+        url = sa.make_url(server).set(database=name).render_as_string(hide_password=False)
+    else:
+        url = f"sqlite:///{folder / 'template.sqlite'}"
     app = create_app(
-        {
-            **_settings(tmp_path_factory.mktemp("unused")),
-            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}",
-        }
+        {**_settings(tmp_path_factory.mktemp("unused")), "SQLALCHEMY_DATABASE_URI": url}
     )
     with app.app_context():
         upgrade()
         db.engine.dispose()
-    return path
+    template = TemplateDatabase(url, folder, admin)
+    yield template
+    template.drop(url)
 
 
 def _settings(tmp_path) -> dict:
@@ -58,14 +116,16 @@ class FreshContextClient(FlaskClient):
 
 @pytest.fixture
 def app(tmp_path, template_db):
-    db_path = tmp_path / "test.sqlite"
-    shutil.copy(template_db, db_path)
-    app = create_app({**_settings(tmp_path), "SQLALCHEMY_DATABASE_URI": f"sqlite:///{db_path}"})
+    url = template_db.clone(tmp_path)
+    app = create_app({**_settings(tmp_path), "SQLALCHEMY_DATABASE_URI": url})
     app.test_client_class = FreshContextClient
-    with app.app_context():
-        yield app
-        db.session.remove()
-        db.engine.dispose()
+    try:
+        with app.app_context():
+            yield app
+            db.session.remove()
+            db.engine.dispose()
+    finally:
+        template_db.drop(url)
 
 
 @pytest.fixture

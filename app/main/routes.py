@@ -4,7 +4,7 @@ from flask import current_app, jsonify, redirect, render_template, request, send
 from app.catalog import services as catalog
 from app.extensions import db
 from app.main import bp
-from app.media import storage
+from app.media import ensure_rendition, storage
 from app.page_cache import cached_for_anonymous
 from app.shops import services as shops
 
@@ -43,6 +43,7 @@ def healthz():
 @bp.route("/media/<path:filename>")
 def media(filename: str):
     """Only re-encoded WebP renditions live in storage, so anything found is safe to serve."""
+    ensure_rendition(filename)
     path = storage().path(filename)
     response = send_from_directory(path.parent, path.name, max_age=31536000)
     response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
