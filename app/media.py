@@ -149,7 +149,7 @@ def encode_renditions(key: str) -> bool:
     return True
 
 
-RENDITION = re.compile(r"([0-9a-f]{32})-(?:%s)\.webp" % "|".join(SIZES))
+RENDITION = re.compile(r"([0-9a-f]{32})-(?:" + "|".join(SIZES) + r")\.webp")
 
 
 def ensure_rendition(filename: str) -> None:

@@ -21,6 +21,7 @@ from flask_migrate import upgrade
 
 from app import create_app
 from app.extensions import db
+from app.search import postgres_backend
 from config import TestingConfig
 
 
@@ -83,6 +84,9 @@ def template_db(tmp_path_factory):
     )
     with app.app_context():
         upgrade()
+        if server:  # the PostgreSQL search backend's tables, as its first use creates them
+            with db.engine.begin() as connection:
+                postgres_backend.install(connection)
         db.engine.dispose()
     template = TemplateDatabase(url, folder, admin)
     yield template
@@ -114,10 +118,19 @@ class FreshContextClient(FlaskClient):
             return super().open(*args, **kwargs)
 
 
+SEARCH_BACKENDS = ["whoosh", "postgres"] if postgres_url() else ["whoosh"]
+
+
 @pytest.fixture
-def app(tmp_path, template_db):
+def app_settings() -> dict:
+    """Settings a test module adds to its apps' (override it, e.g. to parametrise a backend)."""
+    return {}
+
+
+@pytest.fixture
+def app(tmp_path, template_db, app_settings):
     url = template_db.clone(tmp_path)
-    app = create_app({**_settings(tmp_path), "SQLALCHEMY_DATABASE_URI": url})
+    app = create_app({**_settings(tmp_path), "SQLALCHEMY_DATABASE_URI": url, **app_settings})
     app.test_client_class = FreshContextClient
     try:
         with app.app_context():
