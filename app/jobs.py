@@ -37,19 +37,27 @@ def queue():
 
 
 def enqueue(function: Callable, *args, **kwargs) -> None:
-    """Run `function(*args, **kwargs)` on a worker, or now without Redis."""
+    """Run `function(*args, **kwargs)` on a worker, or now without Redis.
+
+    When Redis cannot be reached the job runs now too: slower, but nothing is lost.
+    """
+    from redis.exceptions import RedisError
+
     found = queue()
-    if found is None:
-        function(*args, **kwargs)
-        return
-    name = f"{function.__module__}:{function.__qualname__}"
-    found.enqueue_call(
-        run,
-        args=(name, args, kwargs),
-        result_ttl=0,
-        failure_ttl=7 * 24 * 3600,
-        description=name,
-    )
+    if found is not None:
+        name = f"{function.__module__}:{function.__qualname__}"
+        try:
+            found.enqueue_call(
+                run,
+                args=(name, args, kwargs),
+                result_ttl=0,
+                failure_ttl=7 * 24 * 3600,
+                description=name,
+            )
+            return
+        except RedisError:
+            current_app.logger.warning("jobs: Redis unavailable, running %s now", name)
+    function(*args, **kwargs)
 
 
 def run(name: str, args: tuple, kwargs: dict) -> None:

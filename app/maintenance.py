@@ -198,6 +198,7 @@ def restore_command(source: Path, yes: bool) -> None:
     if not yes:
         click.confirm(f"Replace {target} and the uploads and search index?", abort=True)
     manifest = restore(source)
-    with db.engine.connect() as connection:
-        products = connection.execute(sa.text("SELECT count(*) FROM products")).scalar()
+    from app.models import Product
+
+    products = db.session.scalar(sa.select(sa.func.count()).select_from(Product))
     click.echo(f"Restored the backup of {manifest['created_at']} ({products} products).")

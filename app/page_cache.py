@@ -98,7 +98,12 @@ class RedisPageCache:
         return int(self.redis.get(self.version_key) or 0)
 
     def bump(self) -> None:
-        self.redis.incr(self.version_key)
+        from redis.exceptions import RedisError
+
+        try:
+            self.redis.incr(self.version_key)
+        except RedisError:  # nothing can be served from it either while it is down
+            current_app.logger.warning("page cache: Redis unavailable", exc_info=True)
 
     def get(self, key: tuple) -> tuple[str, str] | None:
         from redis.exceptions import RedisError

@@ -141,6 +141,25 @@ def app(tmp_path, template_db, app_settings):
         template_db.drop(url)
 
 
+@pytest.fixture(scope="session")
+def redis_server_url():
+    """A throwaway redis-server (no persistence) for the whole session."""
+    from tests.servers import redis_server
+
+    with redis_server() as url:
+        yield url
+
+
+@pytest.fixture
+def redis_url(redis_server_url):
+    """The throwaway Redis, emptied for this test."""
+    from redis import Redis
+
+    with Redis.from_url(redis_server_url) as connection:
+        connection.flushdb()
+    return redis_server_url
+
+
 @pytest.fixture
 def client(app):
     return app.test_client()

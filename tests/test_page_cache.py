@@ -2,8 +2,22 @@
 
 import re
 
+import pytest
+import sqlalchemy as sa
+
+from app import create_app
 from app.extensions import db
+from app.page_cache import RedisPageCache
 from tests.factories import ProductFactory, UserFactory
+from tests.servers import free_port
+
+
+@pytest.fixture(params=["memory", "redis"])
+def app_settings(request) -> dict:
+    """Every test runs with each store: the worker's memory, and Redis shared by workers."""
+    if request.param == "redis":
+        return {"REDIS_URL": request.getfixturevalue("redis_url")}
+    return {}
 
 
 def csrf(html: str) -> str:
@@ -55,3 +69,40 @@ def test_flash_message_is_not_cached_for_others(app, client, auth):
     client.post("/en/logout")
     assert "You are signed out." in client.get("/en/").get_data(as_text=True)
     assert "You are signed out." not in app.test_client().get("/en/").get_data(as_text=True)
+
+
+def rename_behind_the_apps_back(product_id: int, name: str) -> None:
+    """A change no session hook sees, so only a cached page can still show the old name."""
+    with db.engine.begin() as connection:
+        connection.execute(
+            sa.text("UPDATE product SET name_en = :name WHERE id = :id"),
+            {"name": name, "id": product_id},
+        )
+
+
+@pytest.mark.parametrize("app_settings", [{}])
+def test_app_servers_share_pages_and_invalidation_through_redis(app, redis_url):
+    product = ProductFactory(slug="mat-ong", name_en="Wild honey")
+    first, second = (create_app({**app.config, "REDIS_URL": redis_url}) for _ in range(2))
+    assert isinstance(first.extensions["page_cache"], RedisPageCache)
+    assert "Wild honey" in first.test_client().get("/en/p/mat-ong").get_data(as_text=True)
+    rename_behind_the_apps_back(product.id, "Renamed quietly")
+    # The other server answers from the page the first one stored.
+    assert "Wild honey" in second.test_client().get("/en/p/mat-ong").get_data(as_text=True)
+    with first.app_context():
+        changed = db.session.get(type(product), product.id)
+        changed.name_en = "Mint honey"
+        db.session.commit()  # a catalog commit on one server drops every server's pages
+    assert "Mint honey" in second.test_client().get("/en/p/mat-ong").get_data(as_text=True)
+    for server in (first, second):
+        with server.app_context():
+            db.engine.dispose()
+
+
+@pytest.mark.parametrize("app_settings", [{"REDIS_URL": f"redis://127.0.0.1:{free_port()}/0"}])
+def test_pages_still_render_when_redis_is_down(client):
+    ProductFactory(slug="tra", name_en="Lotus tea")
+    for _ in range(2):
+        response = client.get("/en/p/tra")
+        assert response.status_code == 200
+        assert "Lotus tea" in response.get_data(as_text=True)
