@@ -46,6 +46,8 @@ class Config:
     RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL") or "memory://"
     JOBS_IN_BACKGROUND = _flag("JOBS_IN_BACKGROUND", True)
     SEARCH_BACKEND = os.environ.get("SEARCH_BACKEND", "whoosh")  # or "postgres"
+    # Behind a reverse proxy: how many proxies set X-Forwarded-For/-Proto/-Host (0: none).
+    PROXY_HOPS = int(os.environ.get("PROXY_HOPS", "0"))
     STRIPE_SECRET_KEY = os.environ.get("STRIPE_SECRET_KEY")
     STRIPE_PUBLISHABLE_KEY = os.environ.get("STRIPE_PUBLISHABLE_KEY")
     STRIPE_WEBHOOK_SECRET = os.environ.get("STRIPE_WEBHOOK_SECRET")

@@ -23,7 +23,15 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-PG_BIN = Path(os.environ.get("PG_BIN", "/usr/lib/postgresql/15/bin"))
+def _postgres_bin() -> Path:
+    """Debian's server binaries, of the newest major version installed."""
+    found = sorted(
+        Path("/usr/lib/postgresql").glob("*/bin/initdb"), key=lambda p: int(p.parts[-3])
+    )
+    return found[-1].parent if found else Path("/usr/lib/postgresql/15/bin")
+
+
+PG_BIN = Path(os.environ.get("PG_BIN") or _postgres_bin())
 REDIS_SERVER = os.environ.get("REDIS_SERVER", "/usr/bin/redis-server")
 PG_USER = "chohtx"
 # Durability is worth nothing for a cluster deleted after the run; speed is.
