@@ -25,7 +25,8 @@ from flask_wtf.csrf import generate_csrf
 from app.extensions import db
 
 PLACEHOLDER = "__csrf_token_placeholder__"
-SESSION_KEYS_SAFE_TO_SHARE = {"csrf_token", "_permanent"}
+# Flask-Login marks a stranger's session `_fresh: False` from their second request on.
+SESSION_KEYS_SAFE_TO_SHARE = {"csrf_token", "_permanent", "_fresh"}
 CACHEABLE_TYPES = {
     "text/html",
     "application/json",

@@ -106,3 +106,26 @@ def test_pages_still_render_when_redis_is_down(client):
         response = client.get("/en/p/tra")
         assert response.status_code == 200
         assert "Lotus tea" in response.get_data(as_text=True)
+
+
+def test_a_returning_stranger_with_a_session_cookie_gets_cached_pages(client):
+    product = ProductFactory(slug="mat-ong", name_en="Wild honey")
+    for _ in range(2):  # the second visit carries the session cookie of the first
+        assert "Wild honey" in client.get("/en/p/mat-ong").get_data(as_text=True)
+    rename_behind_the_apps_back(product.id, "Renamed quietly")
+    assert "Wild honey" in client.get("/en/p/mat-ong").get_data(as_text=True)
+
+
+def test_search_results_and_api_answers_are_cached_and_follow_catalog_changes(client):
+    product = ProductFactory(slug="mat-ong", name_vi="Mật ong rừng", name_en="Wild honey")
+    assert "Wild <mark>honey</mark>" in client.get("/en/search?q=honey").get_data(as_text=True)
+    assert client.get("/api/v1/products?q=honey&lang=en").get_json()["total"] == 1
+    rename_behind_the_apps_back(product.id, "Renamed quietly")
+    assert "Wild <mark>honey</mark>" in client.get("/en/search?q=honey").get_data(as_text=True)
+    api = client.get("/api/v1/products?q=honey&lang=en")
+    assert api.get_json()["items"][0]["name"] == "Wild honey"
+    assert api.headers["Access-Control-Allow-Origin"] == "*"
+    product.is_hidden = True
+    db.session.commit()
+    assert client.get("/api/v1/products?q=honey&lang=en").get_json()["total"] == 0
+    assert "/en/p/mat-ong" not in client.get("/en/search?q=honey").get_data(as_text=True)

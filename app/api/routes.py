@@ -12,6 +12,7 @@ from app.api.openapi import openapi_document
 from app.api.shapes import product_json, shop_json
 from app.extensions import db
 from app.models import Category, Province, Shop
+from app.page_cache import cached_for_anonymous
 from app.search import services
 from app.search.documents import SORTS, SearchFilters
 from app.shops import services as shops
@@ -75,6 +76,7 @@ def paging_args() -> tuple[int, int]:
 
 
 @bp.route("/products")
+@cached_for_anonymous
 def products():
     lang = lang_arg()
     page, per_page = paging_args()
@@ -139,6 +141,7 @@ def shop(slug: str):
 
 
 @bp.route("/suggest")
+@cached_for_anonymous
 def suggest():
     """Product names completing what is typed in a search box; quick enough for each key."""
     lang = lang_arg()

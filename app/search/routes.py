@@ -5,6 +5,7 @@ from flask import Blueprint, render_template, request, url_for
 from app import search
 from app.catalog.services import top_categories
 from app.i18n import current_lang
+from app.page_cache import cached_for_anonymous
 from app.search import services
 from app.search.analysis import highlight, snippet
 from app.search.documents import SORTS, SearchFilters, price_band_bounds
@@ -51,6 +52,7 @@ def band_url(key: str) -> str:
 
 
 @bp.route("/search")
+@cached_for_anonymous
 def results():
     query = (request.args.get("q") or "")[:200]
     sort = request.args.get("sort") if request.args.get("sort") in SORTS else "relevance"
