@@ -61,22 +61,20 @@ def enqueue(function: Callable, *args, **kwargs) -> None:
 
 
 def run(name: str, args: tuple, kwargs: dict) -> None:
-    """What a worker executes: the named function inside an app context, its session closed."""
-    if not has_app_context():  # a plain `rq worker`: build the app from the environment
+    """What a worker executes: the named function in an app context of its own, like a
+    request (its own database session, closed afterwards)."""
+    if has_app_context():
+        app = current_app._get_current_object()
+    else:  # a plain `rq worker`: build the app from the environment
         from app import create_app
 
-        with create_app().app_context():
-            return run(name, args, kwargs)
-    from app.extensions import db
-
+        app = create_app()
     module, _, attribute = name.partition(":")
     function = importlib.import_module(module)
     for part in attribute.split("."):
         function = getattr(function, part)
-    try:
+    with app.app_context():
         function(*args, **kwargs)
-    finally:
-        db.session.remove()
 
 
 def work(burst: bool = False) -> bool:

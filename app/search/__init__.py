@@ -164,6 +164,11 @@ def _apply(product_ids: Iterable[int], shop_ids: Iterable[int]) -> None:
 def apply_pending() -> None:
     """Apply the journaled changes to the index (a background job when Redis is set)."""
     backend().apply_pending(_load)
+    if jobs.queue() is not None:
+        # Pages cached between the commit and this job may show the old results.
+        from app import page_cache
+
+        page_cache.cache().bump()
 
 
 # --- following the database -------------------------------------------------------------
