@@ -184,13 +184,16 @@ class Query:
         self.params: dict = {"today": today}
         self.conditions: list[str] = []
         self.words = words
+        every_word = []
         for i, word in enumerate(words):
             self.params[f"f{i}"] = word.folded
             term = f"plainto_tsquery('{CONFIG}', :f{i})"
             if word.stemmed:
                 self.params[f"s{i}"] = word.stemmed
                 term = f"({term} || plainto_tsquery('{CONFIG}', :s{i}))"
-            self.conditions.append(f"text @@ {term}")
+            every_word.append(term)
+        if every_word:  # one tsquery, so each row's tsvector is read once
+            self.conditions.append(f"text @@ ({' && '.join(every_word)})")
         for facet, column in (("province", "province"), ("shop", "shop")):
             value = getattr(filters, facet)
             if value not in (None, ""):
@@ -282,10 +285,11 @@ class PostgresBackend:
         filters = filters or SearchFilters()
         query = Query(words, filters, vietnam_today())
         with self._engine().connect() as connection:
-            total = connection.execute(
-                sa.text(f"SELECT count(*) FROM search_documents WHERE {query.where}"),
-                query.params,
-            ).scalar()
+            counts = self._facet_counts(connection, query) if facets else None
+            if counts is not None:  # every document has one province: no second scan
+                total = sum(n for _, n in counts["province"])
+            else:
+                total = self._count(connection, query)
             limit = page * per_page
             ids: list[int] = []
             if total and (page - 1) * per_page < total and limit <= RESULT_WINDOW:
@@ -309,11 +313,17 @@ class PostgresBackend:
                 per_page=per_page,
                 query=" ".join(w.text for w in words),
             )
-            if facets:
-                result.facets = self._facet_counts(connection, query)
+            if counts is not None:
+                result.facets = counts
             if suggest and words and total <= FEW_HITS:
                 result.suggestion = self._suggestion(connection, words, text or "", filters, total)
         return result
+
+    @staticmethod
+    def _count(connection, query: Query) -> int:
+        return connection.execute(
+            sa.text(f"SELECT count(*) FROM search_documents WHERE {query.where}"), query.params
+        ).scalar()
 
     @staticmethod
     def _facet_counts(connection, query: Query) -> dict[str, list[tuple[str | int, int]]]:
@@ -379,10 +389,9 @@ class PostgresBackend:
         if not changed:
             return None
         suggestion = " ".join(corrected)
-        query = Query(analysis.query_words(suggestion), filters, vietnam_today())
-        found = connection.execute(
-            sa.text(f"SELECT count(*) FROM search_documents WHERE {query.where}"), query.params
-        ).scalar()
+        found = self._count(
+            connection, Query(analysis.query_words(suggestion), filters, vietnam_today())
+        )
         return suggestion if found > total else None
 
     @staticmethod
@@ -615,5 +624,9 @@ class PostgresBackend:
                     ),
                     rows,
                 )
+        with self._engine().connect() as connection:  # fresh statistics for the planner
+            connection.exec_driver_sql("ANALYZE search_documents")
+            connection.exec_driver_sql("ANALYZE search_vocabulary")
+            connection.commit()
         self.apply_pending(load)
         return count
