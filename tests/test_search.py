@@ -16,10 +16,11 @@ from app import search
 from app.catalog import services as catalog
 from app.extensions import db
 from app.models import OcopCertificate, Product, ProductStatus, Shop, ShopStatus
+from app.search import postgres_backend
 from app.search.documents import SearchFilters, all_documents, vietnam_today
 from app.search.postgres_backend import PostgresBackend
 from app.search.whoosh_backend import WhooshBackend
-from tests.conftest import SEARCH_BACKENDS
+from tests.conftest import SEARCH_BACKENDS, postgres_url
 from tests.factories import UserFactory, staff_of
 from tests.search_data import PRODUCTS, category, make_catalog
 
@@ -521,3 +522,33 @@ def test_approved_product_of_a_shop_not_yet_active_is_not_found(products):
 def test_a_buyer_account_is_not_needed_to_search(client, products):
     UserFactory()
     assert client.get("/vi/search?q=tra").status_code == 200
+
+
+# --- the PostgreSQL backend's own tables -------------------------------------------------------
+
+if postgres_url():
+    POSTGRES_ONLY = pytest.mark.parametrize("app_settings", [{"SEARCH_BACKEND": "postgres"}])
+
+    def drop_search_tables() -> None:
+        with db.engine.begin() as connection:
+            for table in postgres_backend.TABLES:
+                connection.exec_driver_sql(f"DROP TABLE {table}")
+            connection.exec_driver_sql(f"DROP TEXT SEARCH CONFIGURATION {postgres_backend.CONFIG}")
+
+    @POSTGRES_ONLY
+    def test_postgres_backend_creates_its_tables_on_first_use(runner):
+        drop_search_tables()
+        make_catalog()
+        assert names("nuoc mam phu quoc")[0] == "Nước mắm Phú Quốc 40 độ đạm"
+        result = runner.invoke(args=["search", "reindex"])
+        assert f"Indexed {TOTAL} products." in result.output
+        assert search.search("mật ogn", "vi").suggestion == "mật ong"
+
+    @POSTGRES_ONLY
+    def test_healthz_reports_postgres_search_down_without_its_tables(client, products):
+        assert client.get("/healthz").get_json()["search"] == "ok"
+        with db.engine.begin() as connection:
+            connection.exec_driver_sql("ALTER TABLE search_documents RENAME TO search_gone")
+        response = client.get("/healthz")
+        assert response.status_code == 503
+        assert response.get_json() == {"status": "error", "db": "ok", "search": "error"}
