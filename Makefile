@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export FLASK_APP := wsgi.py
 
-.PHONY: run test lint translations serve bench clean
+.PHONY: run test test-postgres check-migrations lint translations serve worker bench bench-load clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,17 @@ run: $(VENV)/.installed translations
 test: $(VENV)/.installed-dev translations /usr/bin/chromium
 	$(BIN)/pytest
 
+# The whole suite again on a throwaway PostgreSQL cluster (initdb in a temporary folder, a
+# free port, deleted afterwards), with the search tests on both backends; then the
+# migrations up and down on another throwaway cluster.
+test-postgres: $(VENV)/.installed-dev translations /usr/bin/chromium
+	$(BIN)/python -m tests.servers postgres -- $(BIN)/pytest -p no:cacheprovider
+	$(MAKE) check-migrations
+
+check-migrations: $(VENV)/.installed-dev
+	$(BIN)/python -m tests.servers postgres -- $(BIN)/python -m tests.migrations_check
+	$(BIN)/python -m tests.migrations_check
+
 # pip-audit checks every package of the venv (requirements-dev.txt, so requirements.txt and
 # what they pull in) against PyPI's vulnerability data; AUDIT_SERVICE=osv asks OSV instead.
 AUDIT_SERVICE ?= pypi
@@ -43,13 +54,22 @@ lint: $(VENV)/.installed-dev
 	$(BIN)/ruff format --check .
 	$(BIN)/pip-audit --vulnerability-service $(AUDIT_SERVICE) --progress-spinner off
 
+# Production: gunicorn with gunicorn.conf.py (WEB_CONCURRENCY workers, PORT, logs...).
 serve: $(VENV)/.installed translations
 	$(BIN)/flask db upgrade
-	$(BIN)/gunicorn --workers 2 --bind 127.0.0.1:$(PORT) wsgi:app
+	PORT=$(PORT) $(BIN)/gunicorn -c gunicorn.conf.py wsgi:app
+
+# Background jobs (mail, images, search index) when REDIS_URL is set.
+worker: $(VENV)/.installed
+	$(BIN)/flask jobs worker
 
 bench: $(VENV)/.installed-dev translations
 	command -v wrk >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk)
 	$(BIN)/python bench/pages.py
+
+bench-load: $(VENV)/.installed-dev translations
+	$(BIN)/python bench/load.py --database sqlite
+	$(BIN)/python bench/load.py --database postgres
 
 clean:
 	rm -rf $(VENV) instance

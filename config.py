@@ -41,6 +41,13 @@ class Config:
     MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))
     MAIL_SENDER = os.environ.get("MAIL_SENDER", "Chợ HTX <no-reply@chohtx.vn>")
     REDIS_URL = os.environ.get("REDIS_URL")
+    # With Redis: page cache, rate-limit counters and background jobs are shared by workers.
+    CACHE_KEY_PREFIX = os.environ.get("CACHE_KEY_PREFIX", "chohtx:")
+    RATELIMIT_STORAGE_URI = (
+        os.environ.get("RATELIMIT_STORAGE_URI") or os.environ.get("REDIS_URL") or "memory://"
+    )
+    JOBS_IN_BACKGROUND = _flag("JOBS_IN_BACKGROUND", True)
+    SEARCH_BACKEND = os.environ.get("SEARCH_BACKEND", "whoosh")  # or "postgres"
     STRIPE_SECRET_KEY = os.environ.get("STRIPE_SECRET_KEY")
     STRIPE_PUBLISHABLE_KEY = os.environ.get("STRIPE_PUBLISHABLE_KEY")
     STRIPE_WEBHOOK_SECRET = os.environ.get("STRIPE_WEBHOOK_SECRET")
@@ -65,7 +72,6 @@ class Config:
     # AUTO_APPROVE_RECENT_LISTINGS listings).
     AUTO_APPROVE_POLICY = os.environ.get("AUTO_APPROVE_POLICY", "verified")
     AUTO_APPROVE_RECENT_LISTINGS = int(os.environ.get("AUTO_APPROVE_RECENT_LISTINGS", "10"))
-    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     # Registration papers of cooperatives: private, never served from the public uploads.
     DOCUMENT_DIR = os.environ.get("DOCUMENT_DIR", str(INSTANCE_DIR / "documents"))
     MAX_DOCUMENT_BYTES = 10 * 1024 * 1024

@@ -38,9 +38,10 @@ def register_extensions(app: Flask) -> None:
     login_manager.init_app(app)
     limiter.init_app(app)
     i18n.init_app(app)
-    from app import database, media, page_cache, search, security
+    from app import database, jobs, media, page_cache, search, security
 
     database.init_app(app)
+    jobs.init_app(app)
     security.init_app(app)
     media.init_app(app)
     page_cache.init_app(app)
@@ -120,3 +121,9 @@ def register_commands(app: Flask) -> None:
     from app.ocop.commands import ocop_cli
 
     app.cli.add_command(ocop_cli)
+    from app.jobs import jobs_cli
+    from app.maintenance import backup_command, restore_command
+
+    app.cli.add_command(jobs_cli)
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)

@@ -1,12 +1,19 @@
-"""Outgoing mail: SMTP when MAIL_SERVER is set, otherwise one .eml file per message in the outbox."""
+"""Outgoing mail: SMTP when MAIL_SERVER is set, otherwise one .eml file per message in the outbox.
+
+The message is built at once; delivering it is a background job (app.jobs) when Redis is
+configured, so a slow mail server never holds up a request.
+"""
 
 import smtplib
 import time
+from email import message_from_bytes, policy
 from email.message import EmailMessage
 from email.utils import make_msgid
 from pathlib import Path
 
 from flask import current_app
+
+from app import jobs
 
 
 def send_email(to: str, subject: str, text: str) -> EmailMessage:
@@ -17,6 +24,14 @@ def send_email(to: str, subject: str, text: str) -> EmailMessage:
     message["Subject"] = subject
     message["Message-ID"] = make_msgid(domain="chohtx.vn")
     message.set_content(text)
+    jobs.enqueue(deliver, bytes(message))
+    return message
+
+
+def deliver(raw: bytes) -> None:
+    """Hand one built message to the SMTP server, or write it to the outbox."""
+    config = current_app.config
+    message = message_from_bytes(raw, policy=policy.default)
     if config.get("MAIL_SERVER"):
         with smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"]) as smtp:
             smtp.send_message(message)
@@ -24,5 +39,4 @@ def send_email(to: str, subject: str, text: str) -> EmailMessage:
         outbox = Path(config["MAIL_OUTBOX_DIR"])
         outbox.mkdir(parents=True, exist_ok=True)
         name = f"{time.time_ns()}-{message['Message-ID'].strip('<>').split('@')[0]}.eml"
-        (outbox / name).write_bytes(bytes(message))
-    return message
+        (outbox / name).write_bytes(raw)

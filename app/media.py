@@ -2,9 +2,15 @@
 
 Storage sits behind a small interface (save / delete / url) so that an S3-compatible store
 can replace the local folder without touching callers.
+
+With Redis configured, encoding the sizes is a background job (app.jobs): the upload is
+checked at once (a bad file is still refused in the form), kept in a staging folder that is
+never served, and encoded by a worker; a rendition asked for before the worker got to it is
+encoded on the spot, so a page never shows a broken image.
 """
 
 import io
+import os
 import re
 import secrets
 import warnings
@@ -14,6 +20,8 @@ from pathlib import Path
 from flask import Flask, current_app, url_for
 from flask_babel import lazy_gettext as _l
 from PIL import Image, ImageOps, UnidentifiedImageError
+
+from app import jobs
 
 SIZES = {"sm": 320, "md": 800, "lg": 1600}
 ACCEPTED_FORMATS = {"JPEG", "PNG", "WEBP", "GIF"}
@@ -38,14 +46,36 @@ class LocalStorage:
         return self.root / name[:2] / name
 
     def save(self, name: str, data: bytes) -> None:
-        path = self.path(name)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(".tmp")
-        tmp.write_bytes(data)
-        tmp.replace(path)
+        self._write(self.path(name), data)
 
     def delete(self, name: str) -> None:
         self.path(name).unlink(missing_ok=True)
+
+    def exists(self, name: str) -> bool:
+        return self.path(name).exists()
+
+    # Uploads waiting to be encoded: outside the served names (path() never maps here).
+    def _staged_path(self, key: str) -> Path:
+        return self.root / "staging" / key
+
+    def stage(self, key: str, data: bytes) -> None:
+        self._write(self._staged_path(key), data)
+
+    def staged(self, key: str) -> bytes | None:
+        try:
+            return self._staged_path(key).read_bytes()
+        except FileNotFoundError:
+            return None
+
+    def unstage(self, key: str) -> None:
+        self._staged_path(key).unlink(missing_ok=True)
+
+    @staticmethod
+    def _write(path: Path, data: bytes) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")  # writers may race
+        tmp.write_bytes(data)
+        os.replace(tmp, path)
 
 
 def storage() -> LocalStorage:
@@ -90,10 +120,22 @@ def check_image(data: bytes) -> Image.Image:
 
 def store_image(data: bytes) -> StoredImage:
     """Check an upload by content and store it as WebP in SIZES; raise ImageRejected."""
-    image = check_image(data)
-    image = ImageOps.exif_transpose(image)  # turn it upright, then drop the metadata
-    image = image.convert("RGBA" if image.mode in ("RGBA", "LA", "P") else "RGB")
+    image = _upright(check_image(data))
     key = secrets.token_hex(16)
+    if jobs.queue() is None:
+        _encode(key, image)
+    else:
+        storage().stage(key, data)
+        jobs.enqueue(encode_renditions, key)
+    return StoredImage(key=key, width=image.width, height=image.height)
+
+
+def _upright(image: Image.Image) -> Image.Image:
+    image = ImageOps.exif_transpose(image)  # turn it upright, then drop the metadata
+    return image.convert("RGBA" if image.mode in ("RGBA", "LA", "P") else "RGB")
+
+
+def _encode(key: str, image: Image.Image) -> None:
     encoded: dict[tuple[int, int], bytes] = {}  # a small image is encoded once for every size
     for size, longest in SIZES.items():
         copy = image.copy()
@@ -103,12 +145,32 @@ def store_image(data: bytes) -> StoredImage:
             copy.save(out, "WEBP", quality=82, method=4)
             encoded[copy.size] = out.getvalue()
         storage().save(f"{key}-{size}.webp", encoded[copy.size])
-    return StoredImage(key=key, width=image.width, height=image.height)
+
+
+def encode_renditions(key: str) -> bool:
+    """The job: encode a staged upload's sizes; False when there is nothing (left) to do."""
+    data = storage().staged(key)
+    if data is None:
+        return False
+    _encode(key, _upright(check_image(data)))
+    storage().unstage(key)
+    return True
+
+
+RENDITION = re.compile(r"([0-9a-f]{32})-(?:" + "|".join(SIZES) + r")\.webp")
+
+
+def ensure_rendition(filename: str) -> None:
+    """Encode a staged upload now when one of its sizes is asked for before the job ran."""
+    match = RENDITION.fullmatch(filename)
+    if match and not storage().exists(filename):
+        encode_renditions(match.group(1))
 
 
 def delete_image(key: str) -> None:
     for size in SIZES:
         storage().delete(f"{key}-{size}.webp")
+    storage().unstage(key)
 
 
 def init_app(app: Flask) -> None:

@@ -1,10 +1,14 @@
-"""Rendered public pages for anonymous visitors, kept in each worker's memory.
+"""Rendered public pages and feeds for anonymous visitors, shared by every worker.
 
 A page is cached only when nothing in it depends on the visitor: signed out, nothing in
 the session but the CSRF token (no cart, no flash message). The CSRF token is rendered as a
-placeholder and filled in per response. Entries live PAGE_CACHE_SECONDS at most (so stock counts lag by seconds at worst) and are dropped
-at once when the catalog changes: a commit that touches catalog rows stamps a version file
-that every worker checks, so several gunicorn workers agree without talking to each other.
+placeholder and filled in per response. Entries live PAGE_CACHE_SECONDS at most (so stock
+counts lag by seconds at worst) and are dropped at once when the catalog changes: a commit
+that touches catalog rows bumps a catalog version that every worker checks, so several
+gunicorn workers agree without talking to each other.
+
+Two stores: each worker's memory with a version file (the embedded mode), or Redis when
+REDIS_URL is set, where the pages and the version are shared by every app server.
 """
 
 import functools
@@ -21,17 +25,26 @@ from flask_wtf.csrf import generate_csrf
 from app.extensions import db
 
 PLACEHOLDER = "__csrf_token_placeholder__"
-# Flask-Login's session protection marks a stranger's session `_fresh: False` on their second
-# request (it has a CSRF token but no login): still nothing personal, so still shareable.
+# Flask-Login marks a stranger's session `_fresh: False` from their second request on.
 SESSION_KEYS_SAFE_TO_SHARE = {"csrf_token", "_permanent", "_fresh"}
+CACHEABLE_TYPES = {
+    "text/html",
+    "application/json",
+    "application/feed+json",
+    "application/atom+xml",
+    "application/xml",
+    "image/svg+xml",
+}
 
 
 class PageCache:
+    """Pages in this process's memory; the catalog version is a file's mtime."""
+
     def __init__(self, version_file: Path, max_entries: int, seconds: float):
         self.version_file = version_file
         self.max_entries = max_entries
         self.seconds = seconds
-        self.entries: OrderedDict[tuple, tuple[float, int, str]] = OrderedDict()
+        self.entries: OrderedDict[tuple, tuple[float, int, tuple[str, str]]] = OrderedDict()
 
     def version(self) -> int:
         try:
@@ -45,25 +58,81 @@ class PageCache:
         os.utime(self.version_file)  # a new mtime even within the same clock tick on some systems
         self.entries.clear()
 
-    def get(self, key: tuple) -> str | None:
+    def get(self, key: tuple) -> tuple[str, str] | None:
+        """(mimetype, body) of a fresh entry, or None."""
         entry = self.entries.get(key)
         if entry is None:
             return None
-        stored_at, version, html = entry
+        stored_at, version, page = entry
         if time.monotonic() - stored_at > self.seconds or version != self.version():
             self.entries.pop(key, None)
             return None
         self.entries.move_to_end(key)
-        return html
+        return page
 
-    def put(self, key: tuple, html: str) -> None:
-        self.entries[key] = (time.monotonic(), self.version(), html)
+    def put(self, key: tuple, page: tuple[str, str]) -> None:
+        self.entries[key] = (time.monotonic(), self.version(), page)
         self.entries.move_to_end(key)
         while len(self.entries) > self.max_entries:
             self.entries.popitem(last=False)
 
 
-def cache() -> PageCache:
+class RedisPageCache:
+    """Pages in Redis, shared by every worker and app server; they expire by themselves.
+
+    An entry remembers the catalog version it was rendered under; reading fetches the entry
+    and the current version in one round trip, and a bump makes every older entry stale.
+    """
+
+    def __init__(self, url: str, prefix: str, seconds: float):
+        from redis import Redis
+
+        self.redis = Redis.from_url(url)
+        self.prefix = prefix
+        self.seconds = seconds
+        self.version_key = f"{prefix}catalog-version"
+
+    def _key(self, key: tuple) -> str:
+        return self.prefix + "page:" + "\x1f".join(map(str, key))
+
+    def version(self) -> int:
+        return int(self.redis.get(self.version_key) or 0)
+
+    def bump(self) -> None:
+        from redis.exceptions import RedisError
+
+        try:
+            self.redis.incr(self.version_key)
+        except RedisError:  # nothing can be served from it either while it is down
+            current_app.logger.warning("page cache: Redis unavailable", exc_info=True)
+
+    def get(self, key: tuple) -> tuple[str, str] | None:
+        from redis.exceptions import RedisError
+
+        try:
+            raw, version = self.redis.mget(self._key(key), self.version_key)
+        except RedisError:  # Redis down: the page is rendered, not lost
+            current_app.logger.warning("page cache: Redis unavailable", exc_info=True)
+            return None
+        if raw is None:
+            return None
+        stored_version, mimetype, body = raw.decode("utf-8").split("\n", 2)
+        if int(stored_version) != int(version or 0):
+            return None
+        return mimetype, body
+
+    def put(self, key: tuple, page: tuple[str, str]) -> None:
+        from redis.exceptions import RedisError
+
+        mimetype, body = page
+        try:
+            value = f"{self.version()}\n{mimetype}\n{body}"
+            self.redis.set(self._key(key), value.encode("utf-8"), px=int(self.seconds * 1000))
+        except RedisError:
+            current_app.logger.warning("page cache: Redis unavailable", exc_info=True)
+
+
+def cache() -> PageCache | RedisPageCache:
     return current_app.extensions["page_cache"]
 
 
@@ -83,23 +152,37 @@ def cached_for_anonymous(view):
         if not current_app.config["PAGE_CACHE"] or not _shareable_request():
             return view(*args, **kwargs)
         key = (request.host, request.full_path)
-        html = cache().get(key)
-        if html is None:
+        page = cache().get(key)
+        if page is None:
             g.csrf_placeholder = True
             try:
                 response = current_app.make_response(view(*args, **kwargs))
             finally:
                 g.csrf_placeholder = False
-            if response.status_code != 200 or response.mimetype != "text/html":
+            if not _storable(response):
                 return _fill_token(response)
-            html = response.get_data(as_text=True)
+            body = response.get_data(as_text=True)
             own_token = g.get("csrf_token")  # set if a form rendered this visitor's real token
-            if own_token and own_token in html:
+            if own_token and own_token in body:
                 return _fill_token(response)
-            cache().put(key, html)
-        return Response(html.replace(PLACEHOLDER, generate_csrf()), mimetype="text/html")
+            page = (response.mimetype, body)
+            cache().put(key, page)
+        mimetype, body = page
+        if mimetype == "text/html":
+            body = body.replace(PLACEHOLDER, generate_csrf())
+        return Response(body, mimetype=mimetype)
 
     return wrapper
+
+
+def _storable(response: Response) -> bool:
+    """A plain 200 whose only header that matters is its type (no cookie, no validators)."""
+    return (
+        response.status_code == 200
+        and response.mimetype in CACHEABLE_TYPES
+        and not response.direct_passthrough
+        and not {"Set-Cookie", "ETag", "Last-Modified"} & set(response.headers.keys())
+    )
 
 
 def _fill_token(response: Response) -> Response:
@@ -149,13 +232,20 @@ def _after_rollback(session) -> None:
 
 def init_app(app: Flask) -> None:
     app.config.setdefault("PAGE_CACHE", True)
-    app.extensions["page_cache"] = PageCache(
-        Path(
-            app.config.get("PAGE_CACHE_VERSION_FILE") or Path(app.instance_path, "catalog-version")
-        ),
-        max_entries=app.config.get("PAGE_CACHE_ENTRIES", 1000),
-        seconds=app.config.get("PAGE_CACHE_SECONDS", 10),
-    )
+    seconds = app.config.get("PAGE_CACHE_SECONDS", 10)
+    if app.config.get("REDIS_URL"):
+        app.extensions["page_cache"] = RedisPageCache(
+            app.config["REDIS_URL"], app.config.get("CACHE_KEY_PREFIX", "chohtx:"), seconds
+        )
+    else:
+        app.extensions["page_cache"] = PageCache(
+            Path(
+                app.config.get("PAGE_CACHE_VERSION_FILE")
+                or Path(app.instance_path, "catalog-version")
+            ),
+            max_entries=app.config.get("PAGE_CACHE_ENTRIES", 1000),
+            seconds=seconds,
+        )
     # Flask-WTF offers csrf_token() to templates through a context processor; this later one wins.
     app.jinja_env.globals["csrf_token"] = csrf_token_for_template
     app.context_processor(lambda: {"csrf_token": csrf_token_for_template})

@@ -70,6 +70,13 @@ def render_item(type_, obj, autogen_context):
     return False
 
 
+def include_name(name, type_, parent_names):
+    """Leave out the PostgreSQL search backend's own tables (app.search.postgres_backend)."""
+    if type_ == "table":
+        return not (name or "").startswith("search_")
+    return True
+
+
 def run_migrations_online():
     """Run migrations in 'online' mode.
 
@@ -90,6 +97,7 @@ def run_migrations_online():
 
     conf_args = current_app.extensions["migrate"].configure_args
     conf_args.setdefault("render_item", render_item)
+    conf_args.setdefault("include_name", include_name)
     if conf_args.get("process_revision_directives") is None:
         conf_args["process_revision_directives"] = process_revision_directives
 

@@ -1,35 +1,97 @@
 """Fixtures: every test gets a fresh database built by the real migrations.
 
-The migrations run once per session into a template SQLite file; each test copies it, which
-is much faster than migrating again and still tests the schema that production gets.
+The migrations run once per session into a template database; each test gets a copy of it,
+which is much faster than migrating again and still tests the schema that production gets.
+On SQLite the template is a file that is copied; with DATABASE_URL=postgresql+psycopg://...
+(as `make test-postgres` sets it) it is a PostgreSQL database that each test's database is
+created from (`CREATE DATABASE ... TEMPLATE`), and dropped after the test.
 """
 
+import os
 import re
 import shutil
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
 
 from app import create_app
 from app.extensions import db
+from app.search import postgres_backend
 from config import TestingConfig
 from tests.factories import ProductFactory, ShopFactory, staff_of
 
 
+def postgres_url() -> str | None:
+    """The PostgreSQL server the suite runs on, or None for SQLite."""
+    url = os.environ.get("DATABASE_URL", "")
+    return url if url.startswith("postgresql") else None
+
+
+@dataclass
+class TemplateDatabase:
+    """A migrated (perhaps seeded) database that tests copy; `folder` holds files beside it."""
+
+    url: str
+    folder: Path
+    _admin: sa.Engine | None = field(default=None, repr=False)
+
+    @property
+    def is_postgres(self) -> bool:
+        return self._admin is not None
+
+    def clone(self, folder: Path, name: str = "test") -> str:
+        """A new database with this one's content; returns its URL."""
+        if not self.is_postgres:
+            path = folder / f"{name}.sqlite"
+            shutil.copy(sa.make_url(self.url).database, path)
+            return f"sqlite:///{path}"
+        database = f"{name}_{uuid.uuid4().hex[:12]}"
+        template = sa.make_url(self.url).database
+        with self._admin.connect() as connection:
+            connection.exec_driver_sql(f'CREATE DATABASE "{database}" TEMPLATE "{template}"')
+        return sa.make_url(self.url).set(database=database).render_as_string(hide_password=False)
+
+    def derive(self, folder: Path, name: str = "template") -> "TemplateDatabase":
+        """A copy of this template to change (seed) and then copy from, like this one."""
+        return TemplateDatabase(self.clone(folder, name), folder, self._admin)
+
+    def drop(self, url: str) -> None:
+        if self.is_postgres:
+            database = sa.make_url(url).database
+            with self._admin.connect() as connection:
+                connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+
+
 @pytest.fixture(scope="session")
 def template_db(tmp_path_factory):
-    path = tmp_path_factory.mktemp("template") / "template.sqlite"
+    folder = tmp_path_factory.mktemp("template")
+    server = postgres_url()
+    admin = None
+    if server:
+        admin = sa.create_engine(server, isolation_level="AUTOCOMMIT", poolclass=sa.NullPool)
+        name = f"template_{uuid.uuid4().hex[:12]}"
+        with admin.connect() as connection:
+            connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
+        url = sa.make_url(server).set(database=name).render_as_string(hide_password=False)
+    else:
+        url = f"sqlite:///{folder / 'template.sqlite'}"
     app = create_app(
-        {
-            **_settings(tmp_path_factory.mktemp("unused")),
-            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}",
-        }
+        {**_settings(tmp_path_factory.mktemp("unused")), "SQLALCHEMY_DATABASE_URI": url}
     )
     with app.app_context():
         upgrade()
+        if server:  # the PostgreSQL search backend's tables, as its first use creates them
+            with db.engine.begin() as connection:
+                postgres_backend.install(connection)
         db.engine.dispose()
-    return path
+    template = TemplateDatabase(url, folder, admin)
+    yield template
+    template.drop(url)
 
 
 def _settings(tmp_path) -> dict:
@@ -58,16 +120,46 @@ class FreshContextClient(FlaskClient):
             return super().open(*args, **kwargs)
 
 
+SEARCH_BACKENDS = ["whoosh", "postgres"] if postgres_url() else ["whoosh"]
+
+
 @pytest.fixture
-def app(tmp_path, template_db):
-    db_path = tmp_path / "test.sqlite"
-    shutil.copy(template_db, db_path)
-    app = create_app({**_settings(tmp_path), "SQLALCHEMY_DATABASE_URI": f"sqlite:///{db_path}"})
+def app_settings() -> dict:
+    """Settings a test module adds to its apps' (override it, e.g. to parametrise a backend)."""
+    return {}
+
+
+@pytest.fixture
+def app(tmp_path, template_db, app_settings):
+    url = template_db.clone(tmp_path)
+    app = create_app({**_settings(tmp_path), "SQLALCHEMY_DATABASE_URI": url, **app_settings})
     app.test_client_class = FreshContextClient
-    with app.app_context():
-        yield app
-        db.session.remove()
-        db.engine.dispose()
+    try:
+        with app.app_context():
+            yield app
+            db.session.remove()
+            db.engine.dispose()
+    finally:
+        template_db.drop(url)
+
+
+@pytest.fixture(scope="session")
+def redis_server_url():
+    """A throwaway redis-server (no persistence) for the whole session."""
+    from tests.servers import redis_server
+
+    with redis_server() as url:
+        yield url
+
+
+@pytest.fixture
+def redis_url(redis_server_url):
+    """The throwaway Redis, emptied for this test."""
+    from redis import Redis
+
+    with Redis.from_url(redis_server_url) as connection:
+        connection.flushdb()
+    return redis_server_url
 
 
 @pytest.fixture

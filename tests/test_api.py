@@ -10,8 +10,15 @@ from app.extensions import db
 from app.media import store_image
 from app.models import OcopCertificate, ProductImage, ShopStatus
 from app.models.base import vietnam_today
+from tests.conftest import SEARCH_BACKENDS
 from tests.factories import image_bytes
 from tests.search_data import PRODUCTS, make_catalog
+
+
+@pytest.fixture(params=SEARCH_BACKENDS)
+def app_settings(request) -> dict:
+    """Every test runs on each search backend available (PostgreSQL's under make test-postgres)."""
+    return {"SEARCH_BACKEND": request.param}
 
 
 @pytest.fixture

@@ -44,25 +44,25 @@ DEMO_LOGINS = [
 
 
 @pytest.fixture(scope="module")
-def template_db(template_db, tmp_path_factory) -> Path:
+def template_db(template_db, tmp_path_factory):
     """conftest's migrated template with `flask demo seed` run once on it (uploads beside it)."""
     folder = tmp_path_factory.mktemp("demo")
-    path = folder / "demo.sqlite"
-    shutil.copy(template_db, path)
-    seed_app = create_app({**_settings(folder), "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}"})
+    seeded = template_db.derive(folder, "demo")
+    seed_app = create_app({**_settings(folder), "SQLALCHEMY_DATABASE_URI": seeded.url})
     with seed_app.app_context():
         result = seed_app.test_cli_runner().invoke(args=["demo", "seed"])
         db.session.remove()
         db.engine.dispose()
     assert result.exit_code == 0, result.output
-    return path
+    yield seeded
+    seeded.drop(seeded.url)
 
 
 @pytest.fixture(autouse=True)
 def demo_uploads(app, template_db) -> Path:
     """The seeded pictures, copied into this test's upload folder."""
     target = Path(app.config["UPLOAD_DIR"])
-    shutil.copytree(template_db.parent / "uploads", target, dirs_exist_ok=True)
+    shutil.copytree(template_db.folder / "uploads", target, dirs_exist_ok=True)
     return target
 
 

@@ -17,12 +17,30 @@ from app.catalog import services as catalog
 from app.extensions import db
 from app.models import OcopCertificate, Product, ProductStatus, Shop, ShopStatus
 from app.models.base import vietnam_today
+from app.search import postgres_backend
 from app.search.documents import SearchFilters, all_documents
+from app.search.postgres_backend import PostgresBackend
 from app.search.whoosh_backend import WhooshBackend
+from tests.conftest import SEARCH_BACKENDS, postgres_url
 from tests.factories import UserFactory, staff_of
 from tests.search_data import PRODUCTS, category, make_catalog
 
 TOTAL = len(PRODUCTS)
+# For what only one engine has: Whoosh's lock file and index folders.
+WHOOSH_ONLY = pytest.mark.parametrize("app_settings", [{"SEARCH_BACKEND": "whoosh"}])
+
+
+@pytest.fixture(params=SEARCH_BACKENDS)
+def app_settings(request) -> dict:
+    """Every test runs on each search backend available (PostgreSQL's under make test-postgres)."""
+    return {"SEARCH_BACKEND": request.param}
+
+
+def another_worker(app):
+    """The backend as another gunicorn worker has it: its own instance on the same index."""
+    if app.config["SEARCH_BACKEND"] == "postgres":
+        return PostgresBackend()
+    return WhooshBackend(app.config["SEARCH_INDEX_DIR"])
 
 
 @pytest.fixture
@@ -426,11 +444,12 @@ def test_concurrent_writers_lose_no_update_and_keep_the_index_sound(app, product
         assert search.search(f"w{n}r1", "en").total == 0
     assert search.search("", "vi").total == TOTAL
     # A second process (its own backend on the same folder) reads the same, sound index.
-    other = WhooshBackend(app.config["SEARCH_INDEX_DIR"])
+    other = another_worker(app)
     assert other.search("w3r2", "en").total == 2
     assert other.search("", "vi").total == TOTAL
 
 
+@WHOOSH_ONLY
 def test_a_change_journaled_while_another_worker_writes_is_applied_by_the_next_writer(products):
     backend = search.backend()
     backend.write_timeout = 0.05
@@ -459,7 +478,7 @@ def test_reindex_command_rebuilds_the_same_results(runner, products):
 def test_live_index_keeps_answering_while_a_rebuild_runs(app, products):
     """Readers of other workers see the old index until the new one is complete."""
     backend = search.backend()
-    reader = WhooshBackend(app.config["SEARCH_INDEX_DIR"])  # another worker
+    reader = another_worker(app)
     seen_during_rebuild = []
 
     def documents():
@@ -479,6 +498,7 @@ def test_live_index_keeps_answering_while_a_rebuild_runs(app, products):
     assert reader.search("nep cam", "vi").total == 1
 
 
+@WHOOSH_ONLY
 def test_healthz_reports_search_down_when_the_index_cannot_open(app, client, products):
     assert client.get("/healthz").get_json()["search"] == "ok"
     backend = search.backend()
@@ -503,3 +523,33 @@ def test_approved_product_of_a_shop_not_yet_active_is_not_found(products):
 def test_a_buyer_account_is_not_needed_to_search(client, products):
     UserFactory()
     assert client.get("/vi/search?q=tra").status_code == 200
+
+
+# --- the PostgreSQL backend's own tables -------------------------------------------------------
+
+if postgres_url():
+    POSTGRES_ONLY = pytest.mark.parametrize("app_settings", [{"SEARCH_BACKEND": "postgres"}])
+
+    def drop_search_tables() -> None:
+        with db.engine.begin() as connection:
+            for table in postgres_backend.TABLES:
+                connection.exec_driver_sql(f"DROP TABLE {table}")
+            connection.exec_driver_sql(f"DROP TEXT SEARCH CONFIGURATION {postgres_backend.CONFIG}")
+
+    @POSTGRES_ONLY
+    def test_postgres_backend_creates_its_tables_on_first_use(runner):
+        drop_search_tables()
+        make_catalog()
+        assert names("nuoc mam phu quoc")[0] == "Nước mắm Phú Quốc 40 độ đạm"
+        result = runner.invoke(args=["search", "reindex"])
+        assert f"Indexed {TOTAL} products." in result.output
+        assert search.search("mật ogn", "vi").suggestion == "mật ong"
+
+    @POSTGRES_ONLY
+    def test_healthz_reports_postgres_search_down_without_its_tables(client, products):
+        assert client.get("/healthz").get_json()["search"] == "ok"
+        with db.engine.begin() as connection:
+            connection.exec_driver_sql("ALTER TABLE search_documents RENAME TO search_gone")
+        response = client.get("/healthz")
+        assert response.status_code == 503
+        assert response.get_json() == {"status": "error", "db": "ok", "search": "error"}

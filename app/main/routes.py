@@ -12,7 +12,7 @@ from flask import (
 from app.catalog import services as catalog
 from app.extensions import db
 from app.main import bp
-from app.media import is_rendition_name, storage
+from app.media import ensure_rendition, is_rendition_name, storage
 from app.page_cache import cached_for_anonymous
 from app.shops import services as shops
 
@@ -62,6 +62,7 @@ def media(filename: str):
     any other name (a path, a temporary file) is a 404 without touching the disk."""
     if not is_rendition_name(filename):
         abort(404)
+    ensure_rendition(filename)
     path = storage().path(filename)
     response = send_from_directory(path.parent, path.name, mimetype="image/webp", max_age=31536000)
     response.headers["Cache-Control"] = "public, max-age=31536000, immutable"

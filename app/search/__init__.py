@@ -1,13 +1,14 @@
 """Search: the small interface the rest of the app talks to, whatever engine is behind it.
 
-Only this package knows there is a Whoosh index. A PostgreSQL full-text backend can replace
-`WhooshBackend` behind the same functions: index_product, remove_product, search, suggest,
-reindex, is_healthy.
+Only this package knows which engine answers: the Whoosh index (the default), or
+PostgreSQL full text with SEARCH_BACKEND=postgres, both behind the same functions:
+index_product, remove_product, search, suggest, reindex, is_healthy.
 
 The index follows the database like microblog's SearchableMixin: session hooks collect the
 products (and shops) a transaction changed and, once it has committed, the backend re-reads
 them and updates the index, so a product saved, approved, hidden or deleted, or a shop
-suspended, shows in search (or vanishes) as soon as the commit returns.
+suspended, shows in search (or vanishes) as soon as the commit returns. With Redis, the
+change is journaled at once and applied by a background job (app.jobs) moments later.
 """
 
 from collections.abc import Callable, Iterable
@@ -16,6 +17,7 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 from flask import Flask, current_app, has_app_context
 
+from app import jobs
 from app.extensions import db
 from app.models import OcopCertificate, Product, Shop
 from app.search.documents import (
@@ -29,7 +31,10 @@ from app.search.documents import (
     load_documents,
     price_band_bounds,
 )
+from app.search.postgres_backend import PostgresBackend
 from app.search.whoosh_backend import WhooshBackend
+
+BACKENDS = ("whoosh", "postgres")
 
 __all__ = [
     "FACETS",
@@ -69,13 +74,21 @@ SHOP_FIELDS = frozenset({"status", "name_vi", "name_en", "province_id", "provinc
 
 def init_app(app: Flask) -> None:
     app.config.setdefault("SEARCH_WRITE_TIMEOUT", 2.0)
-    app.extensions["search"] = WhooshBackend(
-        app.config["SEARCH_INDEX_DIR"], write_timeout=app.config["SEARCH_WRITE_TIMEOUT"]
-    )
+    name = app.config.get("SEARCH_BACKEND") or "whoosh"
+    if name not in BACKENDS:
+        raise RuntimeError(f"SEARCH_BACKEND must be one of {', '.join(BACKENDS)}, not {name!r}.")
+    if name == "postgres":
+        if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+            raise RuntimeError("SEARCH_BACKEND=postgres needs a PostgreSQL DATABASE_URL.")
+        app.extensions["search"] = PostgresBackend(app.config["SEARCH_WRITE_TIMEOUT"])
+    else:
+        app.extensions["search"] = WhooshBackend(
+            app.config["SEARCH_INDEX_DIR"], write_timeout=app.config["SEARCH_WRITE_TIMEOUT"]
+        )
     _install_session_hooks()
 
 
-def backend() -> WhooshBackend:
+def backend() -> WhooshBackend | PostgresBackend:
     return current_app.extensions["search"]
 
 
@@ -145,7 +158,17 @@ def _load(product_ids: Iterable[int], shop_ids: Iterable[int]):
 def _apply(product_ids: Iterable[int], shop_ids: Iterable[int]) -> None:
     engine = backend()
     engine.journal(product_ids, shop_ids)
-    engine.apply_pending(_load)
+    jobs.enqueue(apply_pending)
+
+
+def apply_pending() -> None:
+    """Apply the journaled changes to the index (a background job when Redis is set)."""
+    backend().apply_pending(_load)
+    if jobs.queue() is not None:
+        # Pages cached between the commit and this job may show the old results.
+        from app import page_cache
+
+        page_cache.cache().bump()
 
 
 # --- following the database -------------------------------------------------------------

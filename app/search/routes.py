@@ -7,6 +7,7 @@ from app import search
 from app.catalog.services import top_categories
 from app.fairs import services as fairs
 from app.i18n import current_lang, tr
+from app.page_cache import cached_for_anonymous
 from app.search import services
 from app.search.analysis import highlight, snippet
 from app.search.documents import SORTS, SearchFilters, price_band_bounds
@@ -60,6 +61,7 @@ def band_url(key: str) -> str:
 
 
 @bp.route("/search")
+@cached_for_anonymous
 def results():
     query = (request.args.get("q") or "")[:200]
     sort = request.args.get("sort") if request.args.get("sort") in SORTS else "relevance"

@@ -1,11 +1,10 @@
 """Real-browser fixtures: the app served on 127.0.0.1 with CSRF on, driven by Debian chromium.
 
 The live app gets its own copy of the migrated template database, like every other test.
-The server thread opens its own connections to that SQLite file, so test data must be
+The server thread opens its own connections to that database, so test data must be
 committed before the browser asks for a page.
 """
 
-import shutil
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -43,12 +42,11 @@ class LiveServer:
 @pytest.fixture
 def live_server(tmp_path, template_db) -> Iterator[LiveServer]:
     """The app on a free port of 127.0.0.1, with the test thread inside its app context."""
-    db_path = tmp_path / "live.sqlite"
-    shutil.copy(template_db, db_path)
+    url = template_db.clone(tmp_path, "live")
     app = create_app(
         {
             **_settings(tmp_path),
-            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{db_path}",
+            "SQLALCHEMY_DATABASE_URI": url,
             "WTF_CSRF_ENABLED": True,  # the browser posts the real forms
         }
     )
@@ -65,6 +63,7 @@ def live_server(tmp_path, template_db) -> Iterator[LiveServer]:
         thread.join(timeout=5)
         with app.app_context():
             db.engine.dispose()
+        template_db.drop(url)
 
 
 @pytest.fixture(scope="session")

@@ -1,0 +1,632 @@
+"""The PostgreSQL full-text backend (SEARCH_BACKEND=postgres): the search index lives in tables.
+
+The same analysis as the Whoosh backend (app.search.analysis: NFC, app.text.fold, canonical
+tone placement, English stems of English words) prepares every term in Python; PostgreSQL
+stores them as tsvectors through the `chohtx_fold` text search configuration (the `unaccent`
+dictionary, then `simple`), so anything the Python folding let through is folded the same way
+on both sides. Tables, created by `install()` (CREATE ... IF NOT EXISTS, idempotent):
+
+    search_documents   one row per public product: tsvectors (text, name_vi, name_en, exact),
+                       titles, and the values that filters, facets and sorting read
+    search_pending     journal of changed product/shop ids, drained by whoever writes next
+    search_vocabulary  folded words with their document counts (pg_trgm index): did you mean
+    search_spellings   accented words by folded form, to spell a suggestion with accents
+
+Writers serialise on one advisory lock and re-read each journaled product from the database,
+so the index ends with the latest committed state whatever the order of the transactions.
+Readers never wait: a rebuild replaces the rows in one transaction, and until it commits
+every query sees the old rows (MVCC).
+"""
+
+import time
+from collections.abc import Callable, Iterable
+from datetime import date
+
+import sqlalchemy as sa
+
+from app.extensions import db
+from app.models.base import vietnam_today
+from app.search import analysis
+from app.search.documents import (
+    FACETS,
+    PRICE_BANDS,
+    ProductDocument,
+    SearchFilters,
+    SearchResult,
+)
+from app.search.whoosh_backend import (
+    EXACT_BOOST,
+    FEW_HITS,
+    OTHER_NAME_BOOST,
+    OWN_NAME_BOOST,
+    RESULT_WINDOW,
+    edit_distance,
+    index_fields,
+)
+
+WRITE_LOCK = 0x43484F48  # "CHOH": the advisory lock every index writer takes
+REBUILD_LOCK = 0x43484F49  # held while a rebuild runs, so writers do not wait for it
+CONFIG = "chohtx_fold"
+BATCH = 500
+SIMILARITY = 0.2  # pg_trgm threshold for did-you-mean candidates of longer words
+LETTERS = "abcdefghijklmnopqrstuvwxyz0123456789"
+
+INSTALL = [
+    "CREATE EXTENSION IF NOT EXISTS unaccent",
+    "CREATE EXTENSION IF NOT EXISTS pg_trgm",
+    f"""DO $$ BEGIN
+        IF NOT EXISTS (SELECT 1 FROM pg_ts_config WHERE cfgname = '{CONFIG}') THEN
+            CREATE TEXT SEARCH CONFIGURATION {CONFIG} (COPY = simple);
+            ALTER TEXT SEARCH CONFIGURATION {CONFIG}
+                ALTER MAPPING FOR word, hword, hword_part, numword, hword_numpart,
+                                  asciiword, hword_asciipart, asciihword
+                WITH unaccent, simple;
+        END IF;
+    END $$""",
+    """CREATE TABLE IF NOT EXISTS search_documents (
+        product_id integer PRIMARY KEY,
+        text tsvector NOT NULL,
+        name_vi tsvector NOT NULL,
+        name_en tsvector NOT NULL,
+        exact tsvector NOT NULL,
+        title_vi text NOT NULL,
+        title_en text NOT NULL,
+        price_vnd bigint NOT NULL,
+        created_ts bigint NOT NULL,
+        ocop_stars smallint NOT NULL,
+        ocop_expires_on date,
+        province text NOT NULL,
+        shop text NOT NULL,
+        category text NOT NULL,
+        category_parent text NOT NULL
+    )""",
+    "CREATE INDEX IF NOT EXISTS search_documents_text ON search_documents USING gin (text)",
+    "CREATE INDEX IF NOT EXISTS search_documents_name_vi ON search_documents USING gin (name_vi)",
+    "CREATE INDEX IF NOT EXISTS search_documents_name_en ON search_documents USING gin (name_en)",
+    """CREATE TABLE IF NOT EXISTS search_pending (
+        id bigserial PRIMARY KEY, kind char(1) NOT NULL, item_id integer NOT NULL
+    )""",
+    """CREATE TABLE IF NOT EXISTS search_vocabulary (
+        word text PRIMARY KEY, ndoc integer NOT NULL
+    )""",
+    """CREATE INDEX IF NOT EXISTS search_vocabulary_trgm
+        ON search_vocabulary USING gin (word gin_trgm_ops)""",
+    """CREATE TABLE IF NOT EXISTS search_spellings (
+        word text PRIMARY KEY, folded text NOT NULL, ndoc integer NOT NULL
+    )""",
+    "CREATE INDEX IF NOT EXISTS search_spellings_folded ON search_spellings (folded)",
+]
+TABLES = ("search_documents", "search_pending", "search_vocabulary", "search_spellings")
+
+UPSERT = sa.text(
+    f"""INSERT INTO search_documents VALUES (
+        :product_id, to_tsvector('{CONFIG}', :text), to_tsvector('{CONFIG}', :name_vi),
+        to_tsvector('{CONFIG}', :name_en), to_tsvector('simple', :exact), :title_vi, :title_en,
+        :price_vnd, :created_ts, :ocop_stars, :ocop_expires_on, :province, :shop, :category,
+        :category_parent)
+    ON CONFLICT (product_id) DO UPDATE SET
+        text = excluded.text, name_vi = excluded.name_vi, name_en = excluded.name_en,
+        exact = excluded.exact, title_vi = excluded.title_vi, title_en = excluded.title_en,
+        price_vnd = excluded.price_vnd, created_ts = excluded.created_ts,
+        ocop_stars = excluded.ocop_stars, ocop_expires_on = excluded.ocop_expires_on,
+        province = excluded.province, shop = excluded.shop, category = excluded.category,
+        category_parent = excluded.category_parent"""
+)
+# Document counts of a few words, recounted through the GIN indexes after a change.
+RECOUNT_WORDS = sa.text(
+    """INSERT INTO search_vocabulary (word, ndoc)
+    SELECT w, (SELECT count(*) FROM search_documents WHERE text @@ quote_literal(w)::tsquery)
+    FROM unnest(CAST(:words AS text[])) AS w
+    ON CONFLICT (word) DO UPDATE SET ndoc = excluded.ndoc"""
+)
+RECOUNT_SPELLINGS = sa.text(
+    """INSERT INTO search_spellings (word, folded, ndoc)
+    SELECT w, f, (SELECT count(*) FROM search_documents WHERE exact @@ quote_literal(w)::tsquery)
+    FROM unnest(CAST(:words AS text[]), CAST(:folded AS text[])) AS t(w, f)
+    ON CONFLICT (word) DO UPDATE SET ndoc = excluded.ndoc"""
+)
+WORDS_OF = sa.text(
+    """SELECT tsvector_to_array(text), tsvector_to_array(exact) FROM search_documents
+    WHERE product_id = ANY(CAST(:ids AS integer[]))"""
+)
+STARS = "CASE WHEN ocop_stars > 0 AND ocop_expires_on >= :today THEN ocop_stars ELSE 0 END"
+SORT_ORDERS = {
+    "price_asc": "price_vnd, created_ts DESC, product_id DESC",
+    "price_desc": "price_vnd DESC, created_ts DESC, product_id DESC",
+    "ocop": f"{STARS} DESC, created_ts DESC, product_id DESC",
+}
+NEWEST = "created_ts DESC, product_id DESC"
+
+
+def row_of(doc: ProductDocument) -> dict:
+    """The values of one search_documents row, from the analysis both backends share."""
+    fields = index_fields(doc)
+    return {
+        "product_id": doc.id,
+        "text": fields["text"],
+        "name_vi": fields["name_vi"],
+        "name_en": fields["name_en"],
+        "exact": fields["exact"],
+        "title_vi": doc.name_vi,
+        "title_en": doc.name_en,
+        "price_vnd": doc.price_vnd,
+        "created_ts": doc.created_ts,
+        "ocop_stars": doc.ocop_stars,
+        "ocop_expires_on": doc.ocop_expires_on,
+        "province": doc.province_slug,
+        "shop": doc.shop_slug,
+        "category": doc.category_slug,
+        "category_parent": doc.category_parent_slug,
+    }
+
+
+def install(connection: sa.Connection) -> None:
+    """Create the extensions, the text search configuration and the tables, if missing."""
+    connection.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": WRITE_LOCK})
+    for statement in INSTALL:
+        connection.exec_driver_sql(statement)
+
+
+def _edit_variants(word: str) -> set[str]:
+    """Every word one deletion, swap, change or insertion away (folded words are ASCII)."""
+    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+    found = {a + b[1:] for a, b in splits if b}
+    found |= {a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1}
+    found |= {a + c + b[1:] for a, b in splits if b for c in LETTERS}
+    found |= {a + c + b for a, b in splits for c in LETTERS}
+    return found
+
+
+class Query:
+    """The SQL condition and the parameters of one search (words and filters)."""
+
+    def __init__(self, words: list[analysis.QueryWord], filters: SearchFilters, today: date):
+        self.params: dict = {"today": today}
+        self.conditions: list[str] = []
+        self.words = words
+        every_word = []
+        for i, word in enumerate(words):
+            self.params[f"f{i}"] = word.folded
+            term = f"plainto_tsquery('{CONFIG}', :f{i})"
+            if word.stemmed:
+                self.params[f"s{i}"] = word.stemmed
+                term = f"({term} || plainto_tsquery('{CONFIG}', :s{i}))"
+            every_word.append(term)
+        if every_word:  # one tsquery, so each row's tsvector is read once
+            self.conditions.append(f"text @@ ({' && '.join(every_word)})")
+        for facet, column in (("province", "province"), ("shop", "shop")):
+            value = getattr(filters, facet)
+            if value not in (None, ""):
+                self.params[facet] = value
+                self.conditions.append(f"{column} = :{facet}")
+        if filters.category not in (None, ""):
+            self.params["category"] = filters.category
+            self.conditions.append("(category = :category OR category_parent = :category)")
+        if filters.ocop_stars not in (None, ""):
+            self.params["stars"] = int(filters.ocop_stars)
+            self.conditions.append(f"{STARS} = :stars")
+        if filters.min_price is not None:
+            self.params["min_price"] = filters.min_price
+            self.conditions.append("price_vnd >= :min_price")
+        if filters.max_price is not None:
+            self.params["max_price"] = filters.max_price
+            self.conditions.append("price_vnd <= :max_price")
+
+    @property
+    def where(self) -> str:
+        return " AND ".join(self.conditions) or "TRUE"
+
+    def score(self, lang: str) -> str:
+        """Relevance: every word in the text, more for names (page language first), accents."""
+        other = "en" if lang == "vi" else "vi"
+        any_word, exact = [], []
+        for i, word in enumerate(self.words):
+            any_word.append(f"plainto_tsquery('{CONFIG}', :f{i})")
+            if word.stemmed:
+                any_word.append(f"plainto_tsquery('{CONFIG}', :s{i})")
+            if word.exact:
+                self.params[f"e{i}"] = word.exact
+                exact.append(f"plainto_tsquery('simple', :e{i})")
+        either = "(" + " || ".join(any_word) + ")"
+        parts = [
+            f"ts_rank(text, {either}, 1)",
+            f"{OWN_NAME_BOOST} * ts_rank(name_{lang}, {either}, 1)",
+            f"{OTHER_NAME_BOOST} * ts_rank(name_{other}, {either}, 1)",
+        ]
+        if exact:
+            parts.append(f"{EXACT_BOOST} * ts_rank(exact, ({' || '.join(exact)}))")
+        return " + ".join(parts)
+
+
+class PostgresBackend:
+    """PostgreSQL full text behind the search interface; one instance per app and process."""
+
+    def __init__(self, write_timeout: float = 2.0):
+        self.write_timeout = write_timeout
+        self._installed_on: set[str] = set()
+
+    def _engine(self) -> sa.Engine:
+        engine = db.engine
+        key = engine.url.render_as_string(hide_password=True)
+        if key not in self._installed_on:
+            if engine.dialect.name != "postgresql":
+                raise RuntimeError("SEARCH_BACKEND=postgres needs a PostgreSQL DATABASE_URL.")
+            with engine.begin() as connection:
+                if not self._tables_exist(connection):
+                    install(connection)
+            self._installed_on.add(key)
+        return engine
+
+    @staticmethod
+    def _tables_exist(connection: sa.Connection) -> bool:
+        found = connection.execute(
+            sa.text("SELECT count(*) FROM pg_tables WHERE tablename = ANY(:names)"),
+            {"names": list(TABLES)},
+        ).scalar()
+        has_config = connection.execute(
+            sa.text("SELECT count(*) FROM pg_ts_config WHERE cfgname = :name"), {"name": CONFIG}
+        ).scalar()
+        return found == len(TABLES) and has_config == 1
+
+    # --- reading -------------------------------------------------------------------------
+
+    def search(
+        self,
+        text: str | None,
+        lang: str = "vi",
+        filters: SearchFilters | None = None,
+        sort: str = "relevance",
+        page: int = 1,
+        per_page: int = 20,
+        facets: bool = True,
+        suggest: bool = True,
+    ) -> SearchResult:
+        words = analysis.query_words(text)
+        filters = filters or SearchFilters()
+        query = Query(words, filters, vietnam_today())
+        with self._engine().connect() as connection:
+            counts = self._facet_counts(connection, query) if facets else None
+            if counts is not None:  # every document has one province: no second scan
+                total = sum(n for _, n in counts["province"])
+            else:
+                total = self._count(connection, query)
+            limit = page * per_page
+            ids: list[int] = []
+            if total and (page - 1) * per_page < total and limit <= RESULT_WINDOW:
+                if sort == "relevance" and words:
+                    order = f"{query.score(lang)} DESC, product_id DESC"
+                else:
+                    order = SORT_ORDERS.get(sort, NEWEST)
+                ids = list(
+                    connection.execute(
+                        sa.text(
+                            f"SELECT product_id FROM search_documents WHERE {query.where} "
+                            f"ORDER BY {order} LIMIT :limit OFFSET :offset"
+                        ),
+                        {**query.params, "limit": per_page, "offset": (page - 1) * per_page},
+                    ).scalars()
+                )
+            result = SearchResult(
+                ids=ids,
+                total=total,
+                page=page,
+                per_page=per_page,
+                query=" ".join(w.text for w in words),
+            )
+            if counts is not None:
+                result.facets = counts
+            if suggest and words and total <= FEW_HITS:
+                result.suggestion = self._suggestion(connection, words, text or "", filters, total)
+        return result
+
+    @staticmethod
+    def _count(connection, query: Query) -> int:
+        return connection.execute(
+            sa.text(f"SELECT count(*) FROM search_documents WHERE {query.where}"), query.params
+        ).scalar()
+
+    @staticmethod
+    def _facet_counts(connection, query: Query) -> dict[str, list[tuple[str | int, int]]]:
+        bands = " ".join(
+            f"WHEN price_vnd <= {high} THEN '{key}'" for key, _, high in PRICE_BANDS if high
+        )
+        last_band = PRICE_BANDS[-1][0]
+        rows = connection.execute(
+            sa.text(
+                f"""WITH m AS (
+                    SELECT category, category_parent, province, shop, {STARS} AS stars,
+                           CASE {bands} ELSE '{last_band}' END AS band
+                    FROM search_documents WHERE {query.where})
+                SELECT 'category', category, count(*) FROM m GROUP BY category
+                UNION ALL SELECT 'category', category_parent, count(*) FROM m
+                    WHERE category_parent <> category GROUP BY category_parent
+                UNION ALL SELECT 'province', province, count(*) FROM m GROUP BY province
+                UNION ALL SELECT 'shop', shop, count(*) FROM m GROUP BY shop
+                UNION ALL SELECT 'ocop_stars', stars::text, count(*) FROM m GROUP BY stars
+                UNION ALL SELECT 'price_band', band, count(*) FROM m GROUP BY band"""
+            ),
+            query.params,
+        )
+        counters: dict[str, dict] = {facet: {} for facet in FACETS}
+        for facet, value, count in rows:
+            value = int(value) if facet == "ocop_stars" else value
+            counters[facet][value] = counters[facet].get(value, 0) + count
+        counters["category"].pop("", None)
+        counters["ocop_stars"].pop(0, None)
+        keys = [key for key, _, _ in PRICE_BANDS]
+        ordered = {}
+        for facet, counter in counters.items():
+            if facet == "price_band":
+                ordered[facet] = [(k, counter[k]) for k in keys if counter.get(k)]
+            elif facet == "ocop_stars":
+                ordered[facet] = sorted(counter.items(), reverse=True)
+            else:
+                ordered[facet] = sorted(counter.items(), key=lambda kv: (-kv[1], kv[0]))
+        return ordered
+
+    def _suggestion(self, connection, words, text: str, filters, total: int) -> str | None:
+        """A corrected query from the folded vocabulary (pg_trgm), if it finds more."""
+        accented = not text.isascii()
+        corrected, changed = [], False
+        for word in words:
+            best = None
+            if len(word.folded) >= 3 and not word.folded.isdigit():
+                best = self._correction(connection, word.folded)
+            if best is None:
+                corrected.append(word.text)
+                continue
+            changed = True
+            if accented:
+                spelled = connection.execute(
+                    sa.text(
+                        "SELECT word FROM search_spellings WHERE folded = :folded AND ndoc > 0 "
+                        "ORDER BY ndoc DESC, word LIMIT 1"
+                    ),
+                    {"folded": best},
+                ).scalar()
+                best = spelled or best
+            corrected.append(best)
+        if not changed:
+            return None
+        suggestion = " ".join(corrected)
+        found = self._count(
+            connection, Query(analysis.query_words(suggestion), filters, vietnam_today())
+        )
+        return suggestion if found > total else None
+
+    @staticmethod
+    def _correction(connection, word: str) -> str | None:
+        """The commonest word at most one edit away (two for longer words), much commoner."""
+        limit = 1 if len(word) <= 4 else 2
+        frequency = (
+            connection.execute(
+                sa.text("SELECT ndoc FROM search_vocabulary WHERE word = :word"), {"word": word}
+            ).scalar()
+            or 0
+        )
+        candidates = dict(
+            connection.execute(
+                sa.text(
+                    "SELECT word, ndoc FROM search_vocabulary "
+                    "WHERE word = ANY(CAST(:variants AS text[])) AND ndoc > 0"
+                ),
+                {"variants": sorted(_edit_variants(word))},
+            ).all()
+        )
+        if limit > 1:
+            connection.execute(
+                sa.text("SELECT set_config('pg_trgm.similarity_threshold', :value, true)"),
+                {"value": str(SIMILARITY)},
+            )
+            candidates.update(
+                connection.execute(
+                    sa.text(
+                        "SELECT word, ndoc FROM search_vocabulary WHERE word % :word AND ndoc > 0 "
+                        "ORDER BY similarity(word, :word) DESC LIMIT 200"
+                    ),
+                    {"word": word},
+                ).all()
+            )
+        best = None
+        for candidate, df in candidates.items():
+            if candidate == word or df <= frequency * 5 or candidate.isdigit():
+                continue
+            distance = edit_distance(word, candidate)
+            if distance > limit:
+                continue
+            key = (distance, -df, candidate)
+            if best is None or key < best[0]:
+                best = (key, candidate)
+        return best[1] if best else None
+
+    def suggest(self, prefix: str | None, lang: str = "vi", limit: int = 8) -> list[str]:
+        """Product names for the search box: every word typed, the last one as a prefix."""
+        words = analysis.query_words(prefix)
+        if not words or (len(words) == 1 and len(words[-1].folded) < 2):
+            return []
+        other = "en" if lang == "vi" else "vi"
+        params: dict = {"limit": limit * 6}
+        parts = []
+        for i, word in enumerate(words):
+            params[f"w{i}"] = word.folded
+            parts.append(f"quote_literal(:w{i})")
+        params["last"] = words[-1].folded
+        complete = " || ' & ' || ".join(parts[:-1]) if len(parts) > 1 else None
+        prefix_query = f"to_tsquery('{CONFIG}', quote_literal(:last) || ':*')"
+        tsquery = (
+            f"(to_tsquery('{CONFIG}', {complete}) && {prefix_query})" if complete else prefix_query
+        )
+        exact_last = (
+            f"name_vi @@ plainto_tsquery('{CONFIG}', :last) "
+            f"OR name_en @@ plainto_tsquery('{CONFIG}', :last)"
+        )
+        with self._engine().connect() as connection:
+            rows = connection.execute(
+                sa.text(
+                    f"""SELECT title_vi, title_en FROM search_documents
+                    WHERE name_vi @@ {tsquery} OR name_en @@ {tsquery}
+                    ORDER BY ({exact_last}) DESC,
+                        {OWN_NAME_BOOST} * ts_rank(name_{lang}, {tsquery})
+                        + {OTHER_NAME_BOOST} * ts_rank(name_{other}, {tsquery}) DESC,
+                        product_id DESC
+                    LIMIT :limit"""
+                ),
+                params,
+            ).all()
+        names, seen = [], set()
+        for title_vi, title_en in rows:
+            name = (title_vi, title_en)[lang == "en"] or (title_en, title_vi)[lang == "en"] or ""
+            key = " ".join(analysis.folded_terms(name))
+            if name and key not in seen:
+                seen.add(key)
+                names.append((key, name))
+        typed = " ".join(w.folded for w in words)
+        names.sort(key=lambda item: not item[0].startswith(typed))
+        return [name for _, name in names[:limit]]
+
+    def doc_count(self) -> int:
+        with self._engine().connect() as connection:
+            return connection.execute(sa.text("SELECT count(*) FROM search_documents")).scalar()
+
+    def check(self) -> bool:
+        try:
+            self.doc_count()
+        except Exception:  # any failure to reach or read the tables means search is down
+            return False
+        return True
+
+    # --- writing -------------------------------------------------------------------------
+
+    def journal(self, product_ids: Iterable[int], shop_ids: Iterable[int] = ()) -> None:
+        rows = [{"kind": "p", "id": i} for i in product_ids]
+        rows += [{"kind": "s", "id": i} for i in shop_ids]
+        if rows:
+            with self._engine().begin() as connection:
+                connection.execute(
+                    sa.text("INSERT INTO search_pending (kind, item_id) VALUES (:kind, :id)"),
+                    rows,
+                )
+
+    def apply_pending(self, load: Callable, timeout: float | None = None) -> bool:
+        """Drain the journal into the index; False when another writer has the lock.
+
+        `load(product_ids, shop_ids)` returns (documents to index, product ids to remove).
+        Like the Whoosh backend: a writer that finds the lock busy leaves its change in the
+        journal, and the lock holder looks at the journal again after committing.
+        """
+        engine = self._engine()
+        if timeout is None:
+            timeout = 0 if self._rebuilding(engine) else self.write_timeout
+        deadline = time.monotonic() + timeout
+        while True:
+            with engine.begin() as connection:
+                locked = connection.execute(
+                    sa.text("SELECT pg_try_advisory_xact_lock(:key)"), {"key": WRITE_LOCK}
+                ).scalar()
+                if locked:
+                    taken = connection.execute(
+                        sa.text("DELETE FROM search_pending RETURNING kind, item_id")
+                    ).all()
+                    if not taken:
+                        return True
+                    product_ids = {i for kind, i in taken if kind == "p"}
+                    shop_ids = {i for kind, i in taken if kind == "s"}
+                    documents, removed = load(product_ids, shop_ids)
+                    self._write(connection, documents, removed)
+                    deadline = time.monotonic()  # committed: look once more, never wait
+                    continue
+            if time.monotonic() >= deadline:
+                return False
+            time.sleep(0.01)
+
+    @staticmethod
+    def _rebuilding(engine: sa.Engine) -> bool:
+        with engine.connect() as connection:
+            return connection.execute(
+                sa.text(
+                    "SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' "
+                    "AND objid = :key AND granted)"
+                ),
+                {"key": REBUILD_LOCK},
+            ).scalar()
+
+    def _write(self, connection, documents: list[ProductDocument], removed: set[int]) -> None:
+        ids = [doc.id for doc in documents] + list(removed)
+        words, spellings = set(), set()
+        for before_words, before_exact in connection.execute(WORDS_OF, {"ids": ids}):
+            words.update(before_words)
+            spellings.update(before_exact)
+        if removed:
+            connection.execute(
+                sa.text(
+                    "DELETE FROM search_documents WHERE product_id = ANY(CAST(:ids AS integer[]))"
+                ),
+                {"ids": list(removed)},
+            )
+        rows = [row_of(doc) for doc in documents]
+        for start in range(0, len(rows), BATCH):
+            connection.execute(UPSERT, rows[start : start + BATCH])
+        for after_words, after_exact in connection.execute(
+            WORDS_OF, {"ids": [doc.id for doc in documents]}
+        ):
+            words.update(after_words)
+            spellings.update(after_exact)
+        words = sorted(w for w in words if not w.isdigit())
+        spellings = sorted(spellings)
+        if words:
+            connection.execute(RECOUNT_WORDS, {"words": words})
+        if spellings:
+            folded = [analysis.fold_word(w) for w in spellings]
+            connection.execute(RECOUNT_SPELLINGS, {"words": spellings, "folded": folded})
+        connection.execute(sa.text("DELETE FROM search_vocabulary WHERE ndoc = 0"))
+        connection.execute(sa.text("DELETE FROM search_spellings WHERE ndoc = 0"))
+
+    def rebuild(
+        self,
+        documents: Iterable[ProductDocument],
+        load: Callable,
+        progress: Callable[[int], None] | None = None,
+    ) -> int:
+        """Replace every row in one transaction: searches see the old rows until it commits."""
+        count = 0
+        with self._engine().begin() as connection:
+            connection.execute(
+                sa.text("SELECT pg_advisory_xact_lock(:rebuild), pg_advisory_xact_lock(:write)"),
+                {"rebuild": REBUILD_LOCK, "write": WRITE_LOCK},
+            )
+            connection.exec_driver_sql("DELETE FROM search_documents")
+            batch: list[dict] = []
+            for doc in documents:
+                batch.append(row_of(doc))
+                count += 1
+                if progress is not None:
+                    progress(1)
+                if len(batch) >= BATCH:
+                    connection.execute(UPSERT, batch)
+                    batch = []
+            if batch:
+                connection.execute(UPSERT, batch)
+            # Changes journaled meanwhile are applied by the next writer, re-read then.
+            connection.exec_driver_sql("DELETE FROM search_vocabulary")
+            connection.exec_driver_sql(
+                "INSERT INTO search_vocabulary (word, ndoc) SELECT word, ndoc "
+                "FROM ts_stat('SELECT text FROM search_documents') WHERE word !~ '^[0-9]+$'"
+            )
+            connection.exec_driver_sql("DELETE FROM search_spellings")
+            stats = connection.exec_driver_sql(
+                "SELECT word, ndoc FROM ts_stat('SELECT exact FROM search_documents')"
+            ).all()
+            rows = [{"w": w, "f": analysis.fold_word(w), "n": n} for w, n in stats]
+            if rows:
+                connection.execute(
+                    sa.text(
+                        "INSERT INTO search_spellings (word, folded, ndoc) VALUES (:w, :f, :n)"
+                    ),
+                    rows,
+                )
+        with self._engine().connect() as connection:  # fresh statistics for the planner
+            connection.exec_driver_sql("ANALYZE search_documents")
+            connection.exec_driver_sql("ANALYZE search_vocabulary")
+            connection.commit()
+        self.apply_pending(load)
+        return count
