@@ -20,6 +20,7 @@ import re
 import shutil
 import tempfile
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from email import message_from_bytes, policy
 from pathlib import Path
 
@@ -29,8 +30,16 @@ from flask import url_for
 
 from app import create_app
 from app.extensions import db
+from app.fairs import services as fairs
 from app.media import store_image
-from app.models import Category, ProductImage, Refund, ShopOrder
+from app.models import Category, ProductImage, Refund, ShopOrder, ShopOrderStatus
+from app.models.base import utcnow
+from app.ocop import services as ocop
+from app.payouts import services as payouts
+from app.reports import services as reports
+from app.reviews import services as reviews
+from app.shops import services as shops
+from app.trace import services as trace
 from tests.conftest import FreshContextClient, _settings
 from tests.factories import ProductFactory, ShopFactory, UserFactory, image_bytes, staff_of
 from tests.shopping import DELIVERY
@@ -48,6 +57,21 @@ MATRIX: dict[str, tuple[str, str]] = {
     "accounts.register":           ("200 302 302 302 302 302",         "400 302 302 302 302 302"),
     "accounts.reset_password":     ("200 200 200 200 200 200",         "400 400 400 400 400 400"),
     "accounts.reset_request":      ("200 200 200 200 200 200",         "400 400 400 400 400 400"),
+    "admin.audit_csv":             ("L 403 403 403 403 200",           "-"),
+    "admin.audit_log":             ("L 403 403 403 403 200",           "-"),
+    "admin.change_role":           ("-",                               "L 403 403 403 403 302"),
+    "admin.dashboard":             ("L 403 403 403 403 200",           "-"),
+    "admin.moderate_review":       ("-",                               "L 403 403 403 403 302"),
+    "admin.product_queue":         ("L 403 403 403 403 200",           "L 403 403 403 403 400"),
+    "admin.report_queue":          ("L 403 403 403 403 200",           "-"),
+    "admin.resolve_report":        ("-",                               "L 403 403 403 403 302"),
+    "admin.review_list":           ("L 403 403 403 403 200",           "-"),
+    "admin.set_active":            ("-",                               "L 403 403 403 403 302"),
+    "admin.shop_detail":           ("L 403 403 403 403 200",           "L 403 403 403 403 400"),
+    "admin.shop_queue":            ("L 403 403 403 403 200",           "-"),
+    "admin.statistics":            ("L 403 403 403 403 200",           "-"),
+    "admin.statistics_csv":        ("L 403 403 403 403 200",           "-"),
+    "admin.user_list":             ("L 403 403 403 403 200",           "-"),
     "api.openapi":                 ("200 200 200 200 200 200",         "-"),
     "api.product":                 ("200 200 200 200 200 200",         "-"),
     "api.products":                ("200 200 200 200 200 200",         "-"),
@@ -63,10 +87,47 @@ MATRIX: dict[str, tuple[str, str]] = {
     "catalog.product_page":        ("200 200 200 200 200 200",         "-"),
     "catalog.toggle_hidden":       ("-",                               "L 403 302 403 403 302"),
     "catalog.update_stock":        ("-",                               "L 403 302 403 403 302"),
+    "fairs.exhibitor_page":        ("200 200 200 200 200 200",         "-"),
+    "fairs.fair_list":             ("200 200 200 200 200 200",         "-"),
+    "fairs.fair_page":             ("200 200 200 200 200 200",         "-"),
+    "fairs.organise_delete_event": ("-",                               "L 403 403 403 302 302"),
+    "fairs.organise_delete_image": ("-",                               "L 403 403 403 302 302"),
+    "fairs.organise_delete_section":("-",                               "L 403 403 403 302 302"),
+    "fairs.organise_edit":         ("L 403 403 403 200 200",           "L 403 403 403 400 400"),
+    "fairs.organise_exhibitor":    ("L 403 403 403 200 200",           "L 403 403 403 302 302"),
+    "fairs.organise_exhibitors":   ("L 403 403 403 200 200",           "L 403 403 403 400 400"),
+    "fairs.organise_list":         ("L 403 403 403 200 200",           "-"),
+    "fairs.organise_move_section": ("-",                               "L 403 403 403 302 302"),
+    "fairs.organise_new":          ("L 403 403 403 200 200",           "L 403 403 403 400 400"),
+    "fairs.organise_poster":       ("L 403 403 403 200 200",           "-"),
+    "fairs.organise_qr":           ("L 403 403 403 200 200",           "-"),
+    "fairs.organise_review":       ("-",                               "L 403 403 403 302 302"),
+    "fairs.organise_sales":        ("L 403 403 403 200 200",           "-"),
+    "fairs.organise_schedule":     ("L 403 403 403 200 200",           "L 403 403 403 400 400"),
+    "fairs.organise_section":      ("L 403 403 403 200 200",           "L 403 403 403 302 302"),
+    "fairs.organise_sections":     ("L 403 403 403 200 200",           "L 403 403 403 400 400"),
+    "fairs.organise_status":       ("-",                               "L 403 403 403 302 302"),
+    "fairs.schedule_ics":          ("200 200 200 200 200 200",         "-"),
+    "fairs.shop_apply":            ("-",                               "L 403 302 403 403 302"),
+    "fairs.shop_fairs":            ("L 403 200 403 403 200",           "-"),
+    "fairs.shop_respond":          ("-",                               "L 403 302 403 403 302"),
+    "main.favicon":                ("200 200 200 200 200 200",         "-"),
     "main.healthz":                ("200 200 200 200 200 200",         "-"),
     "main.home":                   ("200 200 200 200 200 200",         "-"),
     "main.media":                  ("200 200 200 200 200 200",         "-"),
     "main.root":                   ("302 302 302 302 302 302",         "-"),
+    "ocop.admin_decide":           ("-",                               "L 403 403 403 403 302"),
+    "ocop.admin_queue":            ("L 403 403 403 403 200",           "-"),
+    "ocop.admin_review":           ("L 403 403 403 403 200",           "-"),
+    "ocop.certified":              ("200 200 200 200 200 200",         "-"),
+    "ocop.edit_certificate":       ("L 403 200 403 403 200",           "L 403 400 403 403 400"),
+    "ocop.manage_certificates":    ("L 403 200 403 403 200",           "-"),
+    "ocop.new_certificate":        ("L 403 200 403 403 200",           "L 403 400 403 403 400"),
+    "ocop.scan":                   ("L 403 200 403 403 200",           "-"),
+    "ocop.verify":                 ("200 200 200 200 200 200",         "-"),
+    "ocop_feeds.badge":            ("200 200 200 200 200 200",         "-"),
+    "ocop_feeds.feed_atom":        ("200 200 200 200 200 200",         "-"),
+    "ocop_feeds.feed_json":        ("200 200 200 200 200 200",         "-"),
     "orders.cancel_order":         ("-",                               "L 302 404 404 404 403"),
     "orders.cart":                 ("200 200 200 200 200 200",         "-"),
     "orders.cart_add":             ("-",                               "400 400 400 400 400 400"),
@@ -83,20 +144,65 @@ MATRIX: dict[str, tuple[str, str]] = {
     "payments.confirm_transfer":   ("-",                               "L 403 302 403 403 302"),
     "payments.pending_transfers":  ("L 403 403 403 403 200",           "-"),
     "payments.stripe_webhook":     ("-",                               "400 400 400 400 400 400"),
+    "payouts.admin_adjust":        ("-",                               "L 403 403 403 403 400"),
+    "payouts.admin_batch":         ("L 403 403 403 403 200",           "-"),
+    "payouts.admin_payouts":       ("L 403 403 403 403 200",           "-"),
+    "payouts.admin_rates":         ("-",                               "L 403 403 403 403 400"),
+    "payouts.admin_run":           ("-",                               "L 403 403 403 403 302"),
+    "payouts.admin_settle":        ("-",                               "L 403 403 403 403 400"),
+    "payouts.manage_payouts":      ("L 403 200 403 403 200",           "-"),
+    "payouts.payout_settings":     ("L 403 200 403 403 200",           "L 403 302 403 403 302"),
+    "payouts.statement":           ("L 403 200 403 403 200",           "-"),
+    "payouts.statement_csv":       ("L 403 200 403 403 200",           "-"),
+    "payouts.statement_print":     ("L 403 200 403 403 200",           "-"),
+    "payouts.stripe_onboarding":   ("-",                               "L 403 302 403 403 302"),
+    "reports.new_report":          ("200 200 200 200 200 200",         "400 400 400 400 400 400"),
+    "reviews.manage_reviews":      ("L 403 200 403 403 200",           "-"),
+    "reviews.reply":               ("-",                               "L 403 302 403 403 302"),
+    "reviews.write_review":        ("L 200 302 302 302 302",           "L 400 302 302 302 302"),
     "search.results":              ("200 200 200 200 200 200",         "-"),
     "shops.manage_home":           ("L 200 302 302 200 200",           "-"),
     "shops.manage_profile":        ("L 403 200 403 403 200",           "L 403 302 403 403 302"),
+    "shops.register_shop":         ("L 200 200 200 200 200",           "L 400 400 400 400 400"),
+    "shops.shop_document":         ("L 403 200 403 403 200",           "-"),
     "shops.shop_list":             ("200 200 200 200 200 200",         "-"),
     "shops.shop_page":             ("200 200 200 200 200 200",         "-"),
     "static":                      ("200 200 200 200 200 200",         "-"),
+    "trace.edit_lot":              ("L 403 200 403 403 200",           "L 403 400 403 403 400"),
+    "trace.lot_labels":            ("L 403 200 403 403 200",           "-"),
+    "trace.lot_page":              ("200 200 200 200 200 200",         "-"),
+    "trace.manage_lots":           ("L 403 200 403 403 200",           "-"),
+    "trace.new_lot":               ("L 403 200 403 403 200",           "L 403 400 403 403 400"),
+    "trace_gs1.digital_link":      ("307 307 307 307 307 307",         "-"),
+    "trace_gs1.qr":                ("200 200 200 200 200 200",         "-"),
 }
 # fmt: on
 
 # URL arguments that do not mean the World default of the same name.
+FAIR = {"slug": "fair_slug"}  # the fair pages name the fair, not a shop, `slug`
 ARGS: dict[str, dict[str, str]] = {
     "catalog.category_page": {"slug": "category_slug"},
     "catalog.product_page": {"slug": "product_slug"},
+    "fairs.organise_delete_image": {"slug": "fair_slug", "image_id": "fair_image_id"},
+    "fairs.exhibitor_page": FAIR,
+    "fairs.fair_page": FAIR,
+    "fairs.organise_delete_event": FAIR,
+    "fairs.organise_delete_section": FAIR,
+    "fairs.organise_edit": FAIR,
+    "fairs.organise_exhibitor": FAIR,
+    "fairs.organise_exhibitors": FAIR,
+    "fairs.organise_move_section": FAIR,
+    "fairs.organise_poster": FAIR,
+    "fairs.organise_qr": FAIR,
+    "fairs.organise_review": FAIR,
+    "fairs.organise_sales": FAIR,
+    "fairs.organise_schedule": FAIR,
+    "fairs.organise_section": FAIR,
+    "fairs.organise_sections": FAIR,
+    "fairs.organise_status": FAIR,
+    "fairs.schedule_ics": FAIR,
     "orders.manage_order": {"number": "shop_order_number"},
+    "reviews.write_review": {"slug": "product_slug"},
     "orders.manage_order_action": {"number": "shop_order_number"},
     "orders.packing_slip": {"number": "shop_order_number"},
     "static": {"filename": "static_file"},
@@ -127,6 +233,24 @@ class World:
     refund_id: int = 0
     reset_token: str = ""
     static_file: str = "css/site.css"
+    shop_id: int = 0
+    fair_slug: str = ""
+    section_id: int = 0
+    fair_image_id: int = 0
+    event_id: int = 0
+    exhibitor_id: int = 0
+    certificate_id: int = 0
+    certificate_no: str = ""
+    lot_id: int = 0
+    lot_code: str = ""
+    gtin: str = ""
+    review_id: int = 0
+    report_id: int = 0
+    payout_id: int = 0
+    run_id: int = 0
+    document_id: int = 0
+    month: str = ""
+    buyer_id: int = 0
 
     def url_args(self, endpoint: str, arguments: set[str]) -> dict:
         defaults = {
@@ -139,6 +263,29 @@ class World:
             "token": self.reset_token,
             "filename": self.media_file,
             "action": "pack",
+            "shop_slug": self.shop_slug,
+            "fair_slug": self.fair_slug,
+            "shop_id": self.shop_id,
+            "section_id": self.section_id,
+            "event_id": self.event_id,
+            "exhibitor_id": self.exhibitor_id,
+            "certificate_id": self.certificate_id,
+            "certificate_no": self.certificate_no,
+            "decision": "verify",
+            "lot_id": self.lot_id,
+            "code": self.lot_code,
+            "gtin": self.gtin,
+            "kind": "svg",
+            "review_id": self.review_id,
+            "report_id": self.report_id,
+            "user_id": self.buyer_id,
+            "target": "product",
+            "target_id": self.product_id,
+            "payout_id": self.payout_id,
+            "outcome": "paid",
+            "run_id": self.run_id,
+            "document_id": self.document_id,
+            "month": self.month,
         }
         overrides = {name: getattr(self, attr) for name, attr in ARGS.get(endpoint, {}).items()}
         values = {**defaults, **overrides}
@@ -207,9 +354,132 @@ def world(tmp_path_factory, template_db) -> World:
             link = re.search(r"/reset-password/(\S+)", mail.get_body(("plain",)).get_content())
             world.reset_token = link.group(1) if link else world.reset_token
         assert world.reset_token
+
+        with app.test_request_context():
+            build_merchant_world(world, client, shop_a, shop_b, product, users)
         db.session.remove()
         db.engine.dispose()
     return world
+
+
+def build_merchant_world(world: World, client, shop_a, shop_b, product, users) -> None:
+    """What the fair, OCOP, traceability, review, report and payout routes need: a fair the
+    organiser runs with shop A exhibiting, a verified OCOP certificate (with its scan) of shop
+    A's product, a lot of it, the buyer's review after a delivered order, a report, a payout
+    to shop A, and shop A's registration document."""
+    staff_a, organiser, admin, buyer = (
+        users["staff_a"],
+        users["organiser"],
+        users["admin"],
+        users["buyer"],
+    )
+    world.shop_id, world.buyer_id = shop_a.id, buyer.id
+
+    # The fair: published, one gallery section with a picture, an event, shop A accepted.
+    today = utcnow().date()
+    fair = fairs.save_fair(
+        organiser,
+        None,
+        {
+            "slug": "hoi-cho-ocop",
+            "name_vi": "Hội chợ OCOP",
+            "name_en": "OCOP fair",
+            "description_vi": "",
+            "description_en": "",
+            "theme_vi": "",
+            "theme_en": "",
+            "starts_on": today,
+            "ends_on": today + timedelta(days=30),
+            "province_id": shop_a.province_id,
+            "address": "Buôn Ma Thuột",
+            "map_url": "",
+        },
+    )
+    section = fairs.add_section(organiser, fair, "gallery")
+    fairs.update_section(
+        organiser,
+        section,
+        {"title_vi": "Ảnh", "title_en": "Pictures"},
+        gallery=[(image_bytes(size=(64, 64)), "Gian hàng", "Booth")],
+    )
+    event = fairs.add_event(
+        organiser,
+        fair,
+        {
+            "starts_at": datetime.combine(today, datetime.min.time()).replace(hour=9),
+            "ends_at": None,
+            "title_vi": "Khai mạc",
+            "title_en": "Opening",
+            "place": "Sân khấu",
+            "speaker": "",
+        },
+    )
+    exhibitor = fairs.invite_shop(organiser, fair, shop_a)
+    fairs.respond_to_invitation(staff_a, exhibitor, True)
+    fairs.set_status(organiser, fair, "published")
+    world.fair_slug, world.section_id, world.event_id = fair.slug, section.id, event.id
+    world.fair_image_id, world.exhibitor_id = section.images[0].id, exhibitor.id
+
+    # OCOP: a verified certificate of shop A's product, with its private scan.
+    certificate = ocop.record_verified_certificate(
+        product,
+        ocop.CertificateInput(
+            product_id=product.id,
+            certificate_no="OCOP-DL-2025-001",
+            stars=4,
+            issuer="UBND tỉnh Đắk Lắk",
+            issued_on=today - timedelta(days=100),
+            expires_on=today + timedelta(days=900),
+            product_group="food",
+        ),
+        verified_by=admin,
+    )
+    certificate.scan_key = ocop.store_scan(image_bytes(size=(64, 64)))
+    db.session.commit()
+    world.certificate_id, world.certificate_no = certificate.id, certificate.certificate_no
+
+    # Traceability: a lot of shop A's product, which has a GTIN for the GS1 Digital Link.
+    product.gtin = "04006381333931"
+    lot = trace.add_lot(
+        product,
+        trace.LotInput(
+            product_id=product.id,
+            code="LOT-2025-01",
+            produced_on=today - timedelta(days=10),
+            province_id=shop_a.province_id,
+            commune="",
+            area_code="",
+            inputs_vi="",
+            inputs_en="",
+            quantity="100 gói",
+        ),
+    )
+    db.session.commit()
+    world.lot_id, world.lot_code, world.gtin = lot.id, lot.code, product.gtin
+
+    # A second order of the buyer, delivered: the buyer may review the product.
+    client.post("/en/cart/add", data={"product_id": product.id, "qty": 1})
+    client.post("/en/checkout", data={**DELIVERY, "payment_method": "cod"})
+    delivered = db.session.scalar(sa.select(ShopOrder).order_by(ShopOrder.id.desc()))
+    delivered.status = ShopOrderStatus.DELIVERED
+    db.session.commit()
+    review = reviews.save_review(buyer, product, 5, "Cà phê ngon.", "vi")
+    world.review_id = review.id
+    report = reports.file_report(buyer, "127.0.0.1", "product", product.id, "spam", "")
+    world.report_id = report.id
+
+    # A payout to shop A (bank transfer), from an operator's adjustment.
+    payouts.update_bank_details(staff_a, shop_a, "970436", "0123456789", "HTX A")
+    payouts.adjust(admin, shop_a, 5_000_000, "Số dư đầu kỳ")
+    run = payouts.run_payouts(actor=admin)
+    assert run.payouts, run
+    world.run_id, world.payout_id = run.run_id, run.payouts[0].payout_id
+    world.month = f"{today.year}-{today.month:02d}"
+
+    # Shop A's registration paper.
+    (document,) = shops.add_documents(staff_a, shop_a, [("giay-phep.pdf", b"%PDF-1.4\n%%EOF\n")])
+    db.session.commit()
+    world.document_id = document.id
 
 
 def sign_in(client, user_id: int) -> None:
@@ -221,7 +491,7 @@ def sign_in(client, user_id: int) -> None:
 def copy_of(world: World, folder: Path):
     """The app on its own copy of the world's database, search index and uploads."""
     shutil.copy(world.folder / "world.sqlite", folder / "world.sqlite")
-    for name in ("search", "uploads"):
+    for name in ("search", "uploads", "documents"):
         shutil.copytree(world.folder / name, folder / name)
     app = create_app(settings(folder))
     app.test_client_class = FreshContextClient

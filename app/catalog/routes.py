@@ -172,7 +172,11 @@ def toggle_hidden(slug: str, product_id: int):
 def delete_product(slug: str, product_id: int):
     shop, product = staff_product(slug, product_id)
     name = tr(product, "name")
-    services.delete_product(current_user, product)
+    try:
+        services.delete_product(current_user, product)
+    except services.CatalogError as error:
+        flash(str(error), "error")
+        return redirect(url_for("catalog.edit_product", slug=shop.slug, product_id=product.id))
     flash(_("%(name)s is deleted.", name=name), "success")
     return redirect(url_for("catalog.manage_products", slug=shop.slug))
 

@@ -233,6 +233,11 @@ def set_hidden(user: User, product: Product, hidden: bool) -> None:
 
 def delete_product(user: User, product: Product) -> None:
     require_shop_staff(user, product.shop)
+    if product.certificates or product.lots:
+        # Their rows need the product (audited certificates, lot codes printed on packages).
+        raise CatalogError(
+            _("This product has OCOP certificates or lots: hide it instead of deleting it.")
+        )
     keys = [image.key for image in product.images]
     db.session.delete(product)
     db.session.commit()

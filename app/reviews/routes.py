@@ -67,7 +67,7 @@ def reply(slug: str, review_id: int):
         abort(404)
     form = ReplyForm()
     if not form.validate_on_submit():
-        flash(" ".join(form.reply.errors) or _("Write an answer."), "error")
+        flash(" ".join(str(e) for e in form.reply.errors) or _("Write an answer."), "error")
     else:
         try:
             services.reply_to(current_user, review, form.reply.data)
