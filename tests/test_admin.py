@@ -479,6 +479,17 @@ def test_admin_searches_users_and_changes_a_role(client, admin):
     assert entry.details == {"old": "buyer", "new": "viewer"}
 
 
+@pytest.mark.parametrize("referer", ["https://evil.example/phish", "//evil.example/", None])
+def test_role_change_goes_back_only_to_a_page_of_this_site(client, admin, referer):
+    user = UserFactory()
+    headers = {"Referer": referer} if referer else {}
+    response = client.post(
+        f"/en/admin/users/{user.id}/role", data={"role": "viewer"}, headers=headers
+    )
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/en/admin/users"
+
+
 def test_unknown_role_is_refused(client, admin):
     user = UserFactory()
     client.post(f"/en/admin/users/{user.id}/role", data={"role": "emperor"})

@@ -19,6 +19,7 @@ HOW TO ADD A ROUTE (a new route without an entry fails `test_every_route_is_in_t
 import re
 import shutil
 import tempfile
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from email import message_from_bytes, policy
@@ -40,7 +41,7 @@ from app.reports import services as reports
 from app.reviews import services as reviews
 from app.shops import services as shops
 from app.trace import services as trace
-from tests.conftest import FreshContextClient, _settings
+from tests.conftest import FreshContextClient, TemplateDatabase, _settings
 from tests.factories import ProductFactory, ShopFactory, UserFactory, image_bytes, staff_of
 from tests.shopping import DELIVERY
 
@@ -220,6 +221,7 @@ CSRF_EXEMPT = {"payments.stripe_webhook"}
 @dataclass
 class World:
     folder: Path
+    database: TemplateDatabase
     users: dict[str, int] = field(default_factory=dict)
     shop_slug: str = ""
     product_id: int = 0
@@ -294,12 +296,8 @@ class World:
         return {name: values[name] for name in arguments}
 
 
-def settings(folder: Path) -> dict:
-    return {
-        **_settings(folder),
-        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'world.sqlite'}",
-        "WTF_CSRF_ENABLED": True,
-    }
+def settings(folder: Path, database_url: str) -> dict:
+    return {**_settings(folder), "SQLALCHEMY_DATABASE_URI": database_url, "WTF_CSRF_ENABLED": True}
 
 
 @pytest.fixture(scope="module")
@@ -307,9 +305,9 @@ def world(tmp_path_factory, template_db) -> World:
     """Two cooperatives with a product each, one user per role, a buyer's order with shop A,
     a refund, a password-reset link: built once, copied for every request that may change it."""
     folder = tmp_path_factory.mktemp("authz-world")
-    shutil.copy(template_db, folder / "world.sqlite")
-    app = create_app({**settings(folder), "WTF_CSRF_ENABLED": False})
-    world = World(folder=folder)
+    database = template_db.derive(folder, "world")
+    app = create_app({**settings(folder, database.url), "WTF_CSRF_ENABLED": False})
+    world = World(folder=folder, database=database)
     with app.app_context():
         category = db.session.scalar(sa.select(Category).order_by(Category.id))
         shop_a, shop_b = ShopFactory(), ShopFactory()
@@ -488,14 +486,20 @@ def sign_in(client, user_id: int) -> None:
         session["_fresh"] = True
 
 
+@contextmanager
 def copy_of(world: World, folder: Path):
     """The app on its own copy of the world's database, search index and uploads."""
-    shutil.copy(world.folder / "world.sqlite", folder / "world.sqlite")
+    url = world.database.clone(folder, "copy")
     for name in ("search", "uploads", "documents"):
         shutil.copytree(world.folder / name, folder / name)
-    app = create_app(settings(folder))
+    app = create_app(settings(folder, url))
     app.test_client_class = FreshContextClient
-    return app
+    try:
+        yield app
+    finally:
+        with app.app_context():
+            db.engine.dispose()
+        world.database.drop(url)
 
 
 def client_as(app, world: World, role: str):
@@ -563,12 +567,10 @@ def mismatches(endpoint: str, method: str, got: dict[str, str]) -> str:
     ids=lambda rule: rule.endpoint,
 )
 def test_get_for_every_role(world, tmp_path, rule):
-    app = copy_of(world, tmp_path)
-    with app.app_context():
+    with copy_of(world, tmp_path) as app, app.app_context():
         with app.test_request_context():
             url = url_for(rule.endpoint, **world.url_args(rule.endpoint, set(rule.arguments)))
         got = {role: outcome(client_as(app, world, role).get(url)) for role in ROLES}
-        db.engine.dispose()
     assert list(got.values()) == expected(rule.endpoint, "GET"), mismatches(
         rule.endpoint, "GET", got
     )
@@ -584,15 +586,13 @@ def test_post_for_every_role(world, tmp_path, rule):
     for role in ROLES:
         folder = tmp_path / role
         folder.mkdir()
-        app = copy_of(world, folder)
-        with app.app_context():
+        with copy_of(world, folder) as app, app.app_context():
             with app.test_request_context():
                 args = world.url_args(rule.endpoint, set(rule.arguments))
                 url = url_for(rule.endpoint, **args)
             client = client_as(app, world, role)
             data = {**form_data(world, rule.endpoint), "csrf_token": csrf_token(client)}
             got[role] = outcome(client.post(url, data=data))
-            db.engine.dispose()
     assert list(got.values()) == expected(rule.endpoint, "POST"), mismatches(
         rule.endpoint, "POST", got
     )
@@ -604,10 +604,8 @@ def test_post_for_every_role(world, tmp_path, rule):
     ids=lambda rule: rule.endpoint,
 )
 def test_post_without_csrf_token_is_refused(world, tmp_path, rule):
-    app = copy_of(world, tmp_path)
-    with app.app_context():
+    with copy_of(world, tmp_path) as app, app.app_context():
         with app.test_request_context():
             url = url_for(rule.endpoint, **world.url_args(rule.endpoint, set(rule.arguments)))
         response = client_as(app, world, "admin").post(url, data=form_data(world, rule.endpoint))
-        db.engine.dispose()
     assert response.status_code == 400, f"POST {rule.endpoint} without a CSRF token"

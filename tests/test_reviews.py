@@ -158,7 +158,7 @@ def test_product_page_shows_average_paginated_reviews_and_aggregate_rating(clien
 
 def test_no_aggregate_rating_without_reviews(client, product):
     html = client.get(f"/en/p/{product.slug}").get_data(as_text=True)
-    assert "application/ld+json" not in html
+    assert "aggregateRating" not in html
     assert "No reviews yet" in html
 
 

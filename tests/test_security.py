@@ -3,7 +3,6 @@ and templates free of inline script and style (the CSP would block them)."""
 
 import os
 import re
-import shutil
 import subprocess
 import sys
 
@@ -80,15 +79,14 @@ def test_policy_allows_the_configured_stripe_api_base(app, client):
 
 @pytest.fixture
 def production_app(tmp_path, template_db):
-    db_path = tmp_path / "production.sqlite"
-    shutil.copy(template_db, db_path)
+    database_url = template_db.clone(tmp_path, "production")
     production = {k: getattr(ProductionConfig, k) for k in dir(ProductionConfig) if k.isupper()}
     app = create_app(
         {
             **_settings(tmp_path),
             **production,
             "SECRET_KEY": "a-long-random-production-secret",
-            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{db_path}",
+            "SQLALCHEMY_DATABASE_URI": database_url,
             "WTF_CSRF_ENABLED": False,
         }
     )
@@ -375,11 +373,7 @@ def test_absurd_ids_in_urls_are_not_found(client, path):
 
 
 def test_forwarded_address_counts_only_behind_a_trusted_proxy(tmp_path, template_db):
-    shutil.copy(template_db, tmp_path / "proxy.sqlite")
-    base = {
-        **_settings(tmp_path),
-        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'proxy.sqlite'}",
-    }
+    base = {**_settings(tmp_path), "SQLALCHEMY_DATABASE_URI": template_db.clone(tmp_path, "proxy")}
     for proxies, expected in [(0, [200, 429]), (1, [200, 200])]:
         app = create_app(
             {**base, "TRUSTED_PROXY_COUNT": proxies, "RATELIMIT_SUGGEST_API": "1/minute"}

@@ -22,6 +22,7 @@ from app.i18n import current_lang, format_vnd, tr
 from app.models import ROLES, ProductStatus, Report, ReportStatus, Review, Shop, ShopStatus, User
 from app.reports.services import REASON_LABELS
 from app.reviews import services as reviews
+from app.security import safe_redirect_target
 from app.shops import services as shops
 from app.shops.routes import shop_status_label
 from app.validators import ReasonError, is_tax_code
@@ -239,7 +240,7 @@ def moderate_review(review_id: int):
             _("The review is hidden.") if action == "hide" else _("The review is shown again.")
         ),
     )
-    return redirect(request.referrer or url_for("admin.review_list"))
+    return redirect(safe_redirect_target(request.referrer, url_for("admin.review_list")))
 
 
 # --- users ------------------------------------------------------------------------------
@@ -279,7 +280,7 @@ def change_role(user_id: int):
             flash(str(error), "error")
         else:
             flash(_("%(email)s is now %(role)s.", email=user.email, role=user.role), "success")
-    return redirect(request.referrer or url_for("admin.user_list"))
+    return redirect(safe_redirect_target(request.referrer, url_for("admin.user_list")))
 
 
 @bp.route("/admin/users/<int:user_id>/active", methods=["POST"])
@@ -300,7 +301,7 @@ def set_active(user_id: int):
                 _("%(email)s can sign in again.") if activate else _("%(email)s is deactivated.")
             )
             flash(message % {"email": user.email}, "success")
-    return redirect(request.referrer or url_for("admin.user_list"))
+    return redirect(safe_redirect_target(request.referrer, url_for("admin.user_list")))
 
 
 # --- audit log --------------------------------------------------------------------------
