@@ -32,13 +32,13 @@ run: $(VENV)/.installed translations
 	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
 
 test: $(VENV)/.installed-dev translations /usr/bin/chromium
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto
 
 # The whole suite again on a throwaway PostgreSQL cluster (initdb in a temporary folder, a
 # free port, deleted afterwards), with the search tests on both backends; then the
 # migrations up and down on another throwaway cluster.
 test-postgres: $(VENV)/.installed-dev translations /usr/bin/chromium
-	$(BIN)/python -m tests.servers postgres -- $(BIN)/pytest -p no:cacheprovider
+	$(BIN)/python -m tests.servers postgres -- $(BIN)/pytest -n auto -p no:cacheprovider
 	$(MAKE) check-migrations
 
 check-migrations: $(VENV)/.installed-dev
