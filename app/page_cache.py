@@ -19,7 +19,6 @@ from pathlib import Path
 
 import sqlalchemy as sa
 from flask import Flask, Response, current_app, g, request, session
-from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 
 from app.extensions import db
@@ -137,10 +136,13 @@ def cache() -> PageCache | RedisPageCache:
 
 
 def _shareable_request() -> bool:
+    """A GET from someone not signed in: no user id in the session and no remember-me cookie
+    (read directly: asking Flask-Login would load the user on every cached hit)."""
+    remember_cookie = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token")
     return (
         request.method == "GET"
-        and not current_user.is_authenticated
         and set(session.keys()) <= SESSION_KEYS_SAFE_TO_SHARE
+        and remember_cookie not in request.cookies
     )
 
 

@@ -6,6 +6,7 @@ static/js and CSS from static/css only. Stripe.js (card checkout) is the one out
 """
 
 import time
+from functools import lru_cache
 from urllib.parse import urlsplit, urlunsplit
 
 from flask import Flask, current_app, request
@@ -21,6 +22,7 @@ STRIPE_API = "https://api.stripe.com"
 HSTS = "max-age=63072000; includeSubDomains"
 
 
+@lru_cache(maxsize=8)  # built once per setting, not on every response
 def content_security_policy(stripe_api_base: str | None = None) -> str:
     """The policy string; `stripe_api_base` (STRIPE_API_BASE, e.g. a local fake) may be called."""
     connect = ["'self'", STRIPE_API]
@@ -83,6 +85,28 @@ def safe_redirect_target(target: str | None, default: str) -> str:
 def configured_limit(name: str):
     """A rate limit read from the config on each request (tests and operators can change it)."""
     return lambda: current_app.config[name]
+
+
+# Views with a rate limit, by qualified name. Every other request is exempted at once, so
+# the pages most visitors open skip Flask-Limiter's per-request search for limits.
+RATE_LIMITED_VIEWS: set[str] = set()
+
+
+def rate_limited(setting: str, methods: list[str] | None = None):
+    """The one way to rate-limit a view: `@rate_limited("RATELIMIT_LOGIN", methods=["POST"])`,
+    the limit read from that config key on each request."""
+
+    def decorator(view):
+        RATE_LIMITED_VIEWS.add(f"{view.__module__}.{view.__qualname__}")
+        return limiter.limit(configured_limit(setting), methods=methods)(view)
+
+    return decorator
+
+
+@limiter.request_filter
+def _has_no_rate_limit() -> bool:
+    view = current_app.view_functions.get(request.endpoint or "")
+    return view is None or f"{view.__module__}.{view.__qualname__}" not in RATE_LIMITED_VIEWS
 
 
 def retry_after_seconds() -> int | None:

@@ -238,6 +238,10 @@ def start_gunicorn(name: str, app_spec: str, chdir: Path, env, workdir: Path, ar
     log_path = workdir / f"{name}.log"
     command = [
         str(BIN / "gunicorn"),
+        # Bare gunicorn, not the production gunicorn.conf.py it would read from the working
+        # folder (its access log and worker recycling are not what this compares).
+        "--config",
+        os.devnull,
         "--workers",
         str(args.workers),
         "--worker-class",

@@ -11,10 +11,9 @@ from app.accounts.forms import (
     ResetPasswordForm,
     ResetRequestForm,
 )
-from app.extensions import limiter
 from app.i18n import current_lang
 from app.orders.cart import merge_guest_cart
-from app.security import configured_limit, safe_redirect_target
+from app.security import rate_limited, safe_redirect_target
 
 
 def safe_next(default: str) -> str:
@@ -23,7 +22,7 @@ def safe_next(default: str) -> str:
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(configured_limit("RATELIMIT_LOGIN"), methods=["POST"])
+@rate_limited("RATELIMIT_LOGIN", methods=["POST"])
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("main.home"))
@@ -44,7 +43,7 @@ def login():
 
 
 @bp.route("/register", methods=["GET", "POST"])
-@limiter.limit(configured_limit("RATELIMIT_REGISTER"), methods=["POST"])
+@rate_limited("RATELIMIT_REGISTER", methods=["POST"])
 def register():
     if current_user.is_authenticated:
         return redirect(url_for("main.home"))
@@ -102,7 +101,7 @@ def change_password():
 
 
 @bp.route("/reset-password", methods=["GET", "POST"])
-@limiter.limit(configured_limit("RATELIMIT_PASSWORD_RESET"), methods=["POST"])
+@rate_limited("RATELIMIT_PASSWORD_RESET", methods=["POST"])
 def reset_request():
     form = ResetRequestForm()
     if form.validate_on_submit():
@@ -114,7 +113,7 @@ def reset_request():
 
 
 @bp.route("/reset-password/<token>", methods=["GET", "POST"])
-@limiter.limit(configured_limit("RATELIMIT_PASSWORD_RESET"), methods=["POST"])
+@rate_limited("RATELIMIT_PASSWORD_RESET", methods=["POST"])
 def reset_password(token: str):
     user = services.user_for_reset_token(token)
     if user is None:

@@ -10,12 +10,12 @@ from app import search
 from app.api import bp
 from app.api.openapi import openapi_document
 from app.api.shapes import product_json, shop_json
-from app.extensions import db, limiter
+from app.extensions import db
 from app.models import Category, Province, Shop
 from app.page_cache import cached_for_anonymous
 from app.search import services
 from app.search.documents import SORTS, SearchFilters
-from app.security import configured_limit
+from app.security import rate_limited
 from app.shops import services as shops
 
 
@@ -77,7 +77,7 @@ def paging_args() -> tuple[int, int]:
 
 
 @bp.route("/products")
-@limiter.limit(configured_limit("RATELIMIT_SEARCH_API"))
+@rate_limited("RATELIMIT_SEARCH_API")
 @cached_for_anonymous
 def products():
     lang = lang_arg()
@@ -143,7 +143,7 @@ def shop(slug: str):
 
 
 @bp.route("/suggest")
-@limiter.limit(configured_limit("RATELIMIT_SUGGEST_API"))
+@rate_limited("RATELIMIT_SUGGEST_API")
 @cached_for_anonymous
 def suggest():
     """Product names completing what is typed in a search box; quick enough for each key."""

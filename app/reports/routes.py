@@ -2,11 +2,10 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app.extensions import limiter
 from app.i18n import tr
 from app.reports import bp, services
 from app.reports.forms import ReportForm
-from app.security import configured_limit
+from app.security import rate_limited
 
 
 def _back_url(target_type: str, target) -> str:
@@ -24,7 +23,7 @@ def _target_name(target_type: str, target) -> str:
 
 
 @bp.route("/report/<target>/<int:target_id>", methods=["GET", "POST"])
-@limiter.limit(configured_limit("RATELIMIT_REPORT"), methods=["POST"])
+@rate_limited("RATELIMIT_REPORT", methods=["POST"])
 def new_report(target: str, target_id: int):
     """Anyone, signed in or not, may report a public product, shop or review."""
     found = services.public_target(target, target_id) or abort(404)
