@@ -103,10 +103,25 @@ def rate_limited(setting: str, methods: list[str] | None = None):
     return decorator
 
 
-@limiter.request_filter
-def _has_no_rate_limit() -> bool:
+def _is_rate_limited() -> bool:
     view = current_app.view_functions.get(request.endpoint or "")
-    return view is None or f"{view.__module__}.{view.__qualname__}" not in RATE_LIMITED_VIEWS
+    return view is not None and f"{view.__module__}.{view.__qualname__}" in RATE_LIMITED_VIEWS
+
+
+def _check_only_rate_limited_views(app: Flask) -> None:
+    """Flask-Limiter checks every request for limits; guard its check so that the pages most
+    visitors open (no limit) skip that work. Call after `limiter.init_app(app)`."""
+    hooks = app.before_request_funcs.setdefault(None, [])
+    for i, hook in enumerate(hooks):
+        if getattr(hook, "__self__", None) is limiter:
+            check = hook
+
+            def guarded(check=check):
+                if _is_rate_limited():
+                    return check()
+                return None
+
+            hooks[i] = guarded
 
 
 def retry_after_seconds() -> int | None:
@@ -128,6 +143,7 @@ class BoundedIntegerConverter(IntegerConverter):
 def init_app(app: Flask) -> None:
     app.url_map.converters["int"] = BoundedIntegerConverter  # before blueprints add rules
     app.after_request(add_security_headers)
+    _check_only_rate_limited_views(app)
     proxies = app.config.get("TRUSTED_PROXY_COUNT", 0)
     if proxies:
         # Client address (rate limits), scheme (secure cookies, redirects) and host as the
