@@ -46,17 +46,29 @@ def content_security_policy(stripe_api_base: str | None = None) -> str:
     return "; ".join(f"{name} {' '.join(values)}" for name, values in directives.items())
 
 
+@lru_cache(maxsize=8)
+def security_headers(stripe_api_base: str | None, production: bool) -> tuple[tuple[str, str], ...]:
+    headers = [
+        ("Content-Security-Policy", content_security_policy(stripe_api_base)),
+        ("X-Content-Type-Options", "nosniff"),
+        ("Referrer-Policy", "strict-origin-when-cross-origin"),
+        ("X-Frame-Options", "DENY"),
+    ]
+    if production:
+        headers.append(("Strict-Transport-Security", HSTS))
+    return tuple(headers)
+
+
 def add_security_headers(response):
-    headers = response.headers
+    """Every response gets the headers it does not set itself (one pass over its headers:
+    werkzeug's setdefault scans them once per name)."""
     config = current_app.config
-    headers.setdefault(
-        "Content-Security-Policy", content_security_policy(config.get("STRIPE_API_BASE"))
-    )
-    headers.setdefault("X-Content-Type-Options", "nosniff")
-    headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
-    headers.setdefault("X-Frame-Options", "DENY")
-    if config.get("ENV_NAME") == "production":
-        headers.setdefault("Strict-Transport-Security", HSTS)
+    present = {name.lower() for name, _ in response.headers.items()}
+    for name, value in security_headers(
+        config.get("STRIPE_API_BASE"), config.get("ENV_NAME") == "production"
+    ):
+        if name.lower() not in present:
+            response.headers.add(name, value)
     return response
 
 
