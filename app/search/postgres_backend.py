@@ -40,7 +40,7 @@ from app.search.whoosh_backend import (
     OTHER_NAME_BOOST,
     OWN_NAME_BOOST,
     RESULT_WINDOW,
-    edit_distance,
+    best_correction,
     index_fields,
 )
 
@@ -427,17 +427,7 @@ class PostgresBackend:
                     {"word": word},
                 ).all()
             )
-        best = None
-        for candidate, df in candidates.items():
-            if candidate == word or df <= frequency * 5 or candidate.isdigit():
-                continue
-            distance = edit_distance(word, candidate)
-            if distance > limit:
-                continue
-            key = (distance, -df, candidate)
-            if best is None or key < best[0]:
-                best = (key, candidate)
-        return best[1] if best else None
+        return best_correction(word, candidates, frequency, limit, skip_digits=True)
 
     def suggest(self, prefix: str | None, lang: str = "vi", limit: int = 8) -> list[str]:
         """Product names for the search box: every word typed, the last one as a prefix."""

@@ -499,6 +499,25 @@ def edit_distance(a: str, b: str) -> int:
     return previous[-1]
 
 
+def best_correction(
+    word: str, candidates: dict[str, int], frequency: int, limit: int, skip_digits: bool = False
+) -> str | None:
+    """The closest candidate within `limit` edits that is far commoner than `word` (more than
+    five times its document frequency); ties go to the commoner, then the alphabetical first.
+    Both search backends choose their "did you mean" with it."""
+    best = None
+    for candidate, df in candidates.items():
+        if candidate == word or df <= frequency * 5 or (skip_digits and candidate.isdigit()):
+            continue
+        distance = edit_distance(word, candidate)
+        if distance > limit:
+            continue
+        key = (distance, -df, candidate)
+        if best is None or key < best[0]:
+            best = (key, candidate)
+    return best[1] if best else None
+
+
 class Snapshot:
     """Everything one query reads: the searcher, its segments, the collection statistics."""
 
@@ -844,17 +863,7 @@ class WhooshBackend:
         for spelling in spellings:
             for candidate in spelling.candidates(word):
                 scores[candidate] = scores.get(candidate, 0) + spelling.frequency[candidate]
-        best = None
-        for candidate, df in scores.items():
-            if candidate == word or df <= frequency * 5:
-                continue
-            distance = edit_distance(word, candidate)
-            if distance > limit:
-                continue
-            key = (distance, -df, candidate)
-            if best is None or key < best[0]:
-                best = (key, candidate)
-        return best[1] if best else None
+        return best_correction(word, scores, frequency, limit)
 
     def suggest(self, prefix: str | None, lang: str = "vi", limit: int = 8) -> list[str]:
         """Product names for the search box: every word typed, the last one as a prefix."""
