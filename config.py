@@ -43,6 +43,8 @@ class Config:
     REDIS_URL = os.environ.get("REDIS_URL")
     # With Redis: page cache, rate-limit counters and background jobs are shared by workers.
     CACHE_KEY_PREFIX = os.environ.get("CACHE_KEY_PREFIX", "chohtx:")
+    # Off only for load tests, whose thousands of "visitors" share one address.
+    RATELIMIT_ENABLED = _flag("RATELIMIT_ENABLED", True)
     RATELIMIT_STORAGE_URI = (
         os.environ.get("RATELIMIT_STORAGE_URI") or os.environ.get("REDIS_URL") or "memory://"
     )
