@@ -75,19 +75,12 @@ def test_nothing_is_stored_for_a_rejected_upload(app):
     assert not list(storage().root.rglob("*.webp"))
 
 
-@pytest.mark.parametrize(
-    ("data", "name", "message"),
-    [
-        (b"MZ\x90\x00 not an image", "evil.jpg", "not an image we can read"),
-        (SVG_WITH_SCRIPT, "logo.svg", "Upload image files."),
-        (SVG_WITH_SCRIPT, "logo.png", "not an image we can read"),
-    ],
-)
-def test_product_form_reports_bad_upload_and_writes_nothing(client, auth, data, name, message):
+def new_product_with_image(client, auth, data: bytes, name: str):
+    """Staff of a new shop submit the new-product form with one uploaded file."""
     shop = ShopFactory()
     staff_of(shop, email="staff@example.com")
     auth.login("staff@example.com")
-    response = client.post(
+    return client.post(
         f"/en/manage/{shop.slug}/products/new",
         data={
             "sku": "A-1",
@@ -100,6 +93,18 @@ def test_product_form_reports_bad_upload_and_writes_nothing(client, auth, data, 
         },
         content_type="multipart/form-data",
     )
+
+
+@pytest.mark.parametrize(
+    ("data", "name", "message"),
+    [
+        (b"MZ\x90\x00 not an image", "evil.jpg", "not an image we can read"),
+        (SVG_WITH_SCRIPT, "logo.svg", "Upload image files."),
+        (SVG_WITH_SCRIPT, "logo.png", "not an image we can read"),
+    ],
+)
+def test_product_form_reports_bad_upload_and_writes_nothing(client, auth, data, name, message):
+    response = new_product_with_image(client, auth, data, name)
     assert response.status_code == 400
     assert message in response.get_data(as_text=True)
     assert db.session.scalar(sa.select(sa.func.count(Product.id))) == 0
@@ -198,22 +203,7 @@ def test_image_just_over_the_pixel_limit_is_rejected(app):
 
 
 def test_polyglot_uploaded_through_the_product_form_is_served_as_webp_only(client, auth):
-    shop = ShopFactory()
-    staff_of(shop, email="staff@example.com")
-    auth.login("staff@example.com")
-    response = client.post(
-        f"/en/manage/{shop.slug}/products/new",
-        data={
-            "sku": "A-1",
-            "name_vi": "Mật ong rừng",
-            "price_vnd": "200000",
-            "stock": "5",
-            "category_id": "0",
-            "submit_review": "1",
-            "images": [(io.BytesIO(image_bytes() + HTML_PAYLOAD), "photo.html.jpg")],
-        },
-        content_type="multipart/form-data",
-    )
+    response = new_product_with_image(client, auth, image_bytes() + HTML_PAYLOAD, "photo.html.jpg")
     assert response.status_code == 302
     product = db.session.scalar(sa.select(Product))
     served = client.get(f"/media/{product.images[0].key}-md.webp")
