@@ -42,9 +42,9 @@ def register_extensions(app: Flask) -> None:
 
     database.init_app(app)
     jobs.init_app(app)
+    page_cache.init_app(app)  # before security wraps the WSGI app in ProxyFix
     security.init_app(app)
     media.init_app(app)
-    page_cache.init_app(app)
     search.init_app(app)
 
 

@@ -9,19 +9,31 @@ gunicorn workers agree without talking to each other.
 
 Two stores: each worker's memory with a version file (the embedded mode), or Redis when
 REDIS_URL is set, where the pages and the version are shared by every app server.
+
+A page is stored by its view (`cached_for_anonymous`, inside Flask) and, on later visits,
+served by `CachedPages` in front of Flask: it reads the session cookie with Flask's session
+interface, fills in the visitor's CSRF token and adds the headers Flask would, without a
+request context, URL matching or request hooks. Pages of rate-limited views, or of
+blueprints that add their own response headers, are always served through Flask.
 """
 
 import functools
+import hashlib
+import logging
 import os
 import time
 from collections import OrderedDict
 from pathlib import Path
+from typing import NamedTuple
 
 import sqlalchemy as sa
-from flask import Flask, Response, current_app, g, request, session
+from flask import Flask, Request, Response, current_app, g, request, session
+from flask.sessions import SecureCookieSessionInterface, SessionMixin
 from flask_wtf.csrf import generate_csrf
+from itsdangerous import URLSafeTimedSerializer
 
 from app.extensions import db
+from app.security import add_security_headers, is_rate_limited
 
 PLACEHOLDER = "__csrf_token_placeholder__"
 # Flask-Login marks a stranger's session `_fresh: False` from their second request on.
@@ -34,6 +46,13 @@ CACHEABLE_TYPES = {
     "application/xml",
     "image/svg+xml",
 }
+logger = logging.getLogger(__name__)
+
+
+class Page(NamedTuple):
+    mimetype: str
+    body: str  # with PLACEHOLDER where the visitor's CSRF token goes
+    early: bool  # may be served by CachedPages, before Flask handles the request
 
 
 class PageCache:
@@ -43,7 +62,7 @@ class PageCache:
         self.version_file = version_file
         self.max_entries = max_entries
         self.seconds = seconds
-        self.entries: OrderedDict[tuple, tuple[float, int, tuple[str, str]]] = OrderedDict()
+        self.entries: OrderedDict[tuple, tuple[float, int, Page]] = OrderedDict()
 
     def version(self) -> int:
         try:
@@ -57,8 +76,8 @@ class PageCache:
         os.utime(self.version_file)  # a new mtime even within the same clock tick on some systems
         self.entries.clear()
 
-    def get(self, key: tuple) -> tuple[str, str] | None:
-        """(mimetype, body) of a fresh entry, or None."""
+    def get(self, key: tuple) -> Page | None:
+        """The fresh entry, or None."""
         entry = self.entries.get(key)
         if entry is None:
             return None
@@ -69,7 +88,7 @@ class PageCache:
         self.entries.move_to_end(key)
         return page
 
-    def put(self, key: tuple, page: tuple[str, str]) -> None:
+    def put(self, key: tuple, page: Page) -> None:
         self.entries[key] = (time.monotonic(), self.version(), page)
         self.entries.move_to_end(key)
         while len(self.entries) > self.max_entries:
@@ -103,42 +122,45 @@ class RedisPageCache:
         try:
             self.redis.incr(self.version_key)
         except RedisError:  # nothing can be served from it either while it is down
-            current_app.logger.warning("page cache: Redis unavailable", exc_info=True)
+            logger.warning("page cache: Redis unavailable", exc_info=True)
 
-    def get(self, key: tuple) -> tuple[str, str] | None:
+    def get(self, key: tuple) -> Page | None:
         from redis.exceptions import RedisError
 
         try:
             raw, version = self.redis.mget(self._key(key), self.version_key)
         except RedisError:  # Redis down: the page is rendered, not lost
-            current_app.logger.warning("page cache: Redis unavailable", exc_info=True)
+            logger.warning("page cache: Redis unavailable", exc_info=True)
             return None
         if raw is None:
             return None
-        stored_version, mimetype, body = raw.decode("utf-8").split("\n", 2)
+        stored_version, mimetype, early, body = raw.decode("utf-8").split("\n", 3)
         if int(stored_version) != int(version or 0):
             return None
-        return mimetype, body
+        return Page(mimetype, body, early == "1")
 
-    def put(self, key: tuple, page: tuple[str, str]) -> None:
+    def put(self, key: tuple, page: Page) -> None:
         from redis.exceptions import RedisError
 
-        mimetype, body = page
         try:
-            value = f"{self.version()}\n{mimetype}\n{body}"
+            value = f"{self.version()}\n{page.mimetype}\n{int(page.early)}\n{page.body}"
             self.redis.set(self._key(key), value.encode("utf-8"), px=int(self.seconds * 1000))
         except RedisError:
-            current_app.logger.warning("page cache: Redis unavailable", exc_info=True)
+            logger.warning("page cache: Redis unavailable", exc_info=True)
 
 
 def cache() -> PageCache | RedisPageCache:
     return current_app.extensions["page_cache"]
 
 
-def _shareable_request() -> bool:
-    """A GET from someone not signed in: no user id in the session and no remember-me cookie
-    (read directly: asking Flask-Login would load the user on every cached hit)."""
-    remember_cookie = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token")
+def page_key(request: Request) -> tuple:
+    return (request.host, request.full_path)
+
+
+def _shareable(request: Request, session: SessionMixin, config) -> bool:
+    """A GET from someone not signed in: nothing in the session but what strangers have, and
+    no remember-me cookie (read directly: asking Flask-Login would load the user)."""
+    remember_cookie = config.get("REMEMBER_COOKIE_NAME", "remember_token")
     return (
         request.method == "GET"
         and set(session.keys()) <= SESSION_KEYS_SAFE_TO_SHARE
@@ -146,14 +168,23 @@ def _shareable_request() -> bool:
     )
 
 
+def _servable_before_flask() -> bool:
+    """Whether this view's page can be answered by CachedPages: no rate limit to count and no
+    blueprint hook adding headers of its own (the API's CORS header, say)."""
+    blueprint_hooks = current_app.after_request_funcs
+    return not is_rate_limited() and not any(blueprint_hooks.get(bp) for bp in request.blueprints)
+
+
 def cached_for_anonymous(view):
     """Serve a view from the page cache when the visitor sees what any stranger would."""
 
     @functools.wraps(view)
     def wrapper(*args, **kwargs):
-        if not current_app.config["PAGE_CACHE"] or not _shareable_request():
+        if not current_app.config["PAGE_CACHE"] or not _shareable(
+            request, session, current_app.config
+        ):
             return view(*args, **kwargs)
-        key = (request.host, request.full_path)
+        key = page_key(request)
         page = cache().get(key)
         if page is None:
             g.csrf_placeholder = True
@@ -167,14 +198,84 @@ def cached_for_anonymous(view):
             own_token = g.get("csrf_token")  # set if a form rendered this visitor's real token
             if own_token and own_token in body:
                 return _fill_token(response)
-            page = (response.mimetype, body)
+            page = Page(response.mimetype, body, early=_servable_before_flask())
             cache().put(key, page)
-        mimetype, body = page
-        if mimetype == "text/html":
+        body = page.body
+        if page.mimetype == "text/html":
             body = body.replace(PLACEHOLDER, generate_csrf())
-        return Response(body, mimetype=mimetype)
+        return Response(body, mimetype=page.mimetype)
 
     return wrapper
+
+
+class CachedPages:
+    """WSGI middleware: answers a stranger's GET for a stored page before Flask sees it.
+
+    The response is the one Flask would give: the page with the visitor's CSRF token, the
+    session cookie (set on a first visit, through Flask's own session interface), `Vary:
+    Cookie` and the security headers. Anything else (a miss, a signed-in visitor, a flash
+    message waiting, a page that must go through Flask) is passed on unchanged.
+    """
+
+    def __init__(self, app: Flask, wsgi_app):
+        self.app = app
+        self.wsgi_app = wsgi_app
+
+    def __call__(self, environ, start_response):
+        response = self.cached_response(environ) if environ["REQUEST_METHOD"] == "GET" else None
+        if response is None:
+            return self.wsgi_app(environ, start_response)
+        return response(environ, start_response)
+
+    def cached_response(self, environ) -> Response | None:
+        app = self.app
+        if not app.config["PAGE_CACHE"]:
+            return None
+        request = app.request_class(environ)
+        page = app.extensions["page_cache"].get(page_key(request))
+        if page is None or not page.early:
+            return None
+        session = app.session_interface.open_session(app, request)
+        if session is None or not _shareable(request, session, app.config):
+            return None
+        session.accessed = True  # as Flask's request context marks it when read: Vary: Cookie
+        body = page.body
+        if page.mimetype == "text/html":
+            body = body.replace(PLACEHOLDER, _csrf_token(app, session))
+        response = app.response_class(body, mimetype=page.mimetype)
+        add_security_headers(response, app.config)
+        app.session_interface.save_session(app, session, response)
+        return response
+
+
+def _csrf_token(app: Flask, session: SessionMixin) -> str:
+    """What Flask-WTF's generate_csrf gives inside a request: the session's secret (made on
+    the first visit) signed with the time, checked by CSRFProtect when a form comes back."""
+    field = app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
+    if not isinstance(session.get(field), str):
+        session[field] = hashlib.sha1(os.urandom(64)).hexdigest()
+    return _csrf_signer(app.config.get("WTF_CSRF_SECRET_KEY") or app.secret_key).dumps(
+        session[field]
+    )
+
+
+@functools.lru_cache(maxsize=4)
+def _csrf_signer(secret_key: str | bytes) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(secret_key, salt="wtf-csrf-token")
+
+
+class SessionInterface(SecureCookieSessionInterface):
+    """Flask's signed-cookie sessions, with the signing serializer built once per secret key
+    rather than on every request (building it cost as much as checking the signature)."""
+
+    def __init__(self):
+        self.serializers: dict[tuple, URLSafeTimedSerializer | None] = {}
+
+    def get_signing_serializer(self, app: Flask) -> URLSafeTimedSerializer | None:
+        keys = (app.secret_key, tuple(app.config["SECRET_KEY_FALLBACKS"] or ()))
+        if keys not in self.serializers:
+            self.serializers[keys] = super().get_signing_serializer(app)
+        return self.serializers[keys]
 
 
 def _storable(response: Response) -> bool:
@@ -233,7 +334,11 @@ def _after_rollback(session) -> None:
 
 
 def init_app(app: Flask) -> None:
+    """Call before anything wraps `app.wsgi_app` (ProxyFix): CachedPages must see the request
+    as Flask will, with the host and scheme the proxies forwarded."""
     app.config.setdefault("PAGE_CACHE", True)
+    app.session_interface = SessionInterface()
+    app.wsgi_app = CachedPages(app, app.wsgi_app)
     seconds = app.config.get("PAGE_CACHE_SECONDS", 10)
     if app.config.get("REDIS_URL"):
         app.extensions["page_cache"] = RedisPageCache(

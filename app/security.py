@@ -59,10 +59,11 @@ def security_headers(stripe_api_base: str | None, production: bool) -> tuple[tup
     return tuple(headers)
 
 
-def add_security_headers(response):
+def add_security_headers(response, config=None):
     """Every response gets the headers it does not set itself (one pass over its headers:
-    werkzeug's setdefault scans them once per name)."""
-    config = current_app.config
+    werkzeug's setdefault scans them once per name). `config` is the app's, by default the
+    current one."""
+    config = config if config is not None else current_app.config
     present = {name.lower() for name, _ in response.headers.items()}
     for name, value in security_headers(
         config.get("STRIPE_API_BASE"), config.get("ENV_NAME") == "production"
@@ -115,7 +116,8 @@ def rate_limited(setting: str, methods: list[str] | None = None):
     return decorator
 
 
-def _is_rate_limited() -> bool:
+def is_rate_limited() -> bool:
+    """Whether the view handling this request has a rate limit."""
     view = current_app.view_functions.get(request.endpoint or "")
     return view is not None and f"{view.__module__}.{view.__qualname__}" in RATE_LIMITED_VIEWS
 
@@ -129,7 +131,7 @@ def _check_only_rate_limited_views(app: Flask) -> None:
             check = hook
 
             def guarded(check=check):
-                if _is_rate_limited():
+                if is_rate_limited():
                     return check()
                 return None
 

@@ -4,11 +4,12 @@ import re
 
 import pytest
 import sqlalchemy as sa
+from flask import request, request_started
 from itsdangerous import URLSafeTimedSerializer
 
 from app import create_app, jobs
 from app.extensions import db
-from app.page_cache import RedisPageCache
+from app.page_cache import RedisPageCache, cache
 from tests.factories import ProductFactory, UserFactory
 from tests.servers import free_port
 
@@ -145,3 +146,91 @@ def test_search_results_and_api_answers_are_cached_and_follow_catalog_changes(cl
     run_jobs()
     assert client.get("/api/v1/products?q=honey&lang=en").get_json()["total"] == 0
     assert "/en/p/mat-ong" not in client.get("/en/search?q=honey").get_data(as_text=True)
+
+
+class FlaskRequests:
+    """Paths of the requests that reached Flask's request handling (request_started)."""
+
+    def __init__(self, app):
+        self.paths: list[str] = []
+        request_started.connect(self.note, app)
+
+    def note(self, sender, **extra) -> None:
+        self.paths.append(request.path)
+
+
+def without_tokens(html: str) -> str:
+    return re.sub(r'(name="csrf[-_]token" (?:content|value)=")[^"]+"', r'\1"', html)
+
+
+def cookie_attributes(response) -> list[str]:
+    return sorted(response.headers["Set-Cookie"].split("; ")[1:])
+
+
+def test_a_stored_page_is_answered_before_flask_as_flask_would(app):
+    ProductFactory(slug="tra", name_en="Lotus tea")
+    flask_requests = FlaskRequests(app)
+    rendered = app.test_client().get("/en/p/tra")  # a stranger: rendered by Flask, stored
+    early = app.test_client().get("/en/p/tra")  # the next stranger: answered from the store
+    assert flask_requests.paths == ["/en/p/tra"]
+    assert early.status_code == 200
+    assert without_tokens(early.get_data(as_text=True)) == without_tokens(
+        rendered.get_data(as_text=True)
+    )
+    assert csrf_secret(app, early.get_data(as_text=True)) != csrf_secret(
+        app, rendered.get_data(as_text=True)
+    )
+    headers = [name for name, _ in rendered.headers if name != "Set-Cookie"]
+    assert [name for name, _ in early.headers if name != "Set-Cookie"] == headers
+    for name in headers:
+        assert early.headers[name] == rendered.headers[name], name
+    assert cookie_attributes(early) == cookie_attributes(rendered)
+
+
+def test_a_returning_strangers_page_from_the_store_matches_flasks(app):
+    ProductFactory(slug="tra")
+    client = app.test_client()
+    for _ in range(2):  # rendered each time; Flask-Login notes `_fresh` in the second
+        cache().bump()
+        client.get("/en/p/tra")
+    cache().bump()
+    flask_requests = FlaskRequests(app)
+    rendered = client.get("/en/p/tra")  # with the cookie, rendered again by Flask
+    early = client.get("/en/p/tra")
+    assert flask_requests.paths == ["/en/p/tra"]
+    assert "Set-Cookie" not in rendered.headers and "Set-Cookie" not in early.headers
+    assert early.headers["Vary"] == rendered.headers["Vary"] == "Cookie"
+    assert sorted(early.headers.items()) == sorted(rendered.headers.items())
+    assert csrf_secret(app, early.get_data(as_text=True)) == csrf_secret(
+        app, rendered.get_data(as_text=True)
+    )
+
+
+@pytest.mark.parametrize("app_settings", [{"WTF_CSRF_ENABLED": True}])
+def test_the_token_on_a_page_from_the_store_is_accepted_by_forms(app):
+    product = ProductFactory(slug="tra", name_en="Lotus tea", stock=5)
+    app.test_client().get("/en/p/tra")  # stored by someone else's visit
+    client = app.test_client()
+    page = client.get("/en/p/tra").get_data(as_text=True)
+    refused = client.post("/en/cart/add", data={"product_id": product.id, "qty": 1})
+    assert refused.status_code == 400
+    added = client.post(
+        "/en/cart/add", data={"product_id": product.id, "qty": 1, "csrf_token": csrf(page)}
+    )
+    assert added.status_code == 302
+    assert "Lotus tea" in client.get("/en/cart").get_data(as_text=True)
+
+
+def test_visitors_with_a_session_of_their_own_are_answered_by_flask(app, client, auth):
+    ProductFactory(slug="tra")
+    app.test_client().get("/en/p/tra")  # stored
+    flask_requests = FlaskRequests(app)
+    UserFactory(email="buyer@example.com")
+    auth.login(lang="en")
+    client.get("/en/p/tra")
+    remembered = app.test_client()
+    remembered.set_cookie("remember_token", "1|abc")
+    remembered.get("/en/p/tra")
+    assert flask_requests.paths == ["/en/login", "/en/p/tra", "/en/p/tra"]
+    assert app.test_client().get("/en/p/tra").status_code == 200  # a stranger again
+    assert len(flask_requests.paths) == 3
