@@ -573,3 +573,42 @@ def test_acting_on_a_review_report_hides_the_review(client, admin, coffee):
     assert review.status == ReviewStatus.HIDDEN
     assert "Đồ lừa đảo" not in text_of(client.get(f"/en/p/{coffee.slug}"))
     assert audit("review.hide")[0].reason == "Xúc phạm"
+
+
+@pytest.mark.parametrize("role", ["buyer", "staff", "organiser", "viewer"])
+def test_admin_decisions_are_refused_by_the_services_themselves(app, role):
+    """Routes check the role first; the services check again, whoever calls them."""
+    from werkzeug.exceptions import Forbidden
+
+    from app.admin import services
+    from app.catalog import moderation
+    from app.models import Review
+    from app.reviews import services as reviews
+    from app.shops import services as shops
+
+    user = UserFactory(role=role)
+    product = ProductFactory(status=ProductStatus.PENDING)
+    shop = product.shop
+    review = Review(product_id=product.id, user_id=UserFactory().id, rating=1, body="Tệ")
+    db.session.add(review)
+    db.session.commit()
+    report = open_report("product", product.id)
+    other = UserFactory()
+    decisions = [
+        lambda: moderation.decide(user, [product], "approve"),
+        lambda: shops.decide_shop(user, shop, "suspend", "Hàng giả"),
+        lambda: services.resolve_report(user, report, "dismiss"),
+        lambda: reviews.set_status(user, review, True, "Spam"),
+        lambda: services.change_role(user, other, "admin"),
+        lambda: services.set_active(user, other, False),
+    ]
+    for decide in decisions:
+        with pytest.raises(Forbidden):
+            decide()
+    db.session.rollback()
+    assert db.session.scalar(sa.select(sa.func.count(AuditEntry.id))) == 0
+    assert db.session.get(Product, product.id).status == ProductStatus.PENDING
+    assert db.session.get(Shop, shop.id).status == ShopStatus.ACTIVE
+    assert db.session.get(Report, report.id).status == ReportStatus.OPEN
+    assert db.session.get(Review, review.id).status == "visible"
+    assert other.role == "buyer" and other.is_active_account

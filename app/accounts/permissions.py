@@ -1,4 +1,5 @@
-"""The one role check for whole pages: `@role_required("admin")` on a route.
+"""The role checks: `@role_required("admin")` on a route, and `require_admin(user)` at the
+top of every service that carries out an admin decision (services never trust their caller).
 
 Shop-level rights (staff of *this* shop) stay in `app.shops.services.require_shop_staff`.
 """
@@ -6,7 +7,9 @@ Shop-level rights (staff of *this* shop) stay in `app.shops.services.require_sho
 from functools import wraps
 
 from flask import abort
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from werkzeug.exceptions import Forbidden
 
 
 def role_required(*roles: str):
@@ -23,3 +26,9 @@ def role_required(*roles: str):
         return wrapped
 
     return decorator
+
+
+def require_admin(user) -> None:
+    """Forbidden unless `user` is a signed-in marketplace admin."""
+    if not (user is not None and user.is_authenticated and user.is_admin):
+        raise Forbidden(_("Only the marketplace operator may do this."))

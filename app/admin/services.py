@@ -11,6 +11,7 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 from flask_babel import gettext as _
 
+from app.accounts.permissions import require_admin
 from app.audit import record
 from app.catalog import moderation
 from app.extensions import db
@@ -126,6 +127,7 @@ def resolve_report(admin: User, report: Report, action: str, reason: str = "") -
 
     Acting closes every open report on the same target, in the same commit as the action.
     """
+    require_admin(admin)
     if report.status != ReportStatus.OPEN:
         raise AdminError(_("This report was already handled."))
     if action == "dismiss":
@@ -187,6 +189,7 @@ def _other_active_admins(user: User) -> int:
 
 
 def change_role(admin: User, user: User, role: str) -> None:
+    require_admin(admin)
     if role not in ROLES:
         raise AdminError(_("Unknown role."))
     if user.role == role:
@@ -201,6 +204,7 @@ def change_role(admin: User, user: User, role: str) -> None:
 
 
 def set_active(admin: User, user: User, active: bool, reason: str = "") -> None:
+    require_admin(admin)
     reason = clean_reason(reason, required=False)
     if user.is_active_account == active:
         return

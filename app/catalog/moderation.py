@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from flask import current_app, url_for
 from flask_babel import gettext as _
 
+from app.accounts.permissions import require_admin
 from app.audit import record
 from app.extensions import db
 from app.models import Product, ProductStatus, Shop, User
@@ -73,6 +74,7 @@ def decide(admin: User, products: Iterable[Product], action: str, reason: str = 
 
     Returns how many products changed. Staff of each product's shop get an email.
     """
+    require_admin(admin)
     if action not in DECISIONS:
         raise ModerationError(_("Unknown moderation action."))
     status, required, audit_action = DECISIONS[action]

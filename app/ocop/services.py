@@ -20,6 +20,7 @@ from flask_babel import gettext as _
 from PIL import Image, ImageOps
 from werkzeug.exceptions import Forbidden
 
+from app.accounts.permissions import require_admin
 from app.audit import record
 from app.catalog.services import public_products_query
 from app.extensions import db
@@ -328,11 +329,6 @@ def staff_certificates_query(shop: Shop) -> sa.Select:
 # --- admin decisions --------------------------------------------------------------------
 
 
-def _require_admin(user: User) -> None:
-    if not user.is_authenticated or user.role != "admin":
-        raise Forbidden(_("Only marketplace admins verify OCOP certificates."))
-
-
 def admin_queue_query(status: str = CertificateStatus.PENDING) -> sa.Select:
     query = sa.select(OcopCertificate).options(
         so.joinedload(OcopCertificate.product).joinedload(Product.shop)
@@ -344,7 +340,7 @@ def admin_queue_query(status: str = CertificateStatus.PENDING) -> sa.Select:
 
 def verify_certificate(admin: User, certificate: OcopCertificate) -> None:
     """An admin has compared the data with the scan: the badge shows from now on."""
-    _require_admin(admin)
+    require_admin(admin)
     if certificate.status != CertificateStatus.PENDING:
         raise OcopError(_("Only a pending certificate can be verified."), "status")
     _mark_verified(certificate, admin)
@@ -354,7 +350,7 @@ def verify_certificate(admin: User, certificate: OcopCertificate) -> None:
 
 def reject_certificate(admin: User, certificate: OcopCertificate, reason: str) -> None:
     """The data does not match the scan (or the scan is unreadable): staff see the reason."""
-    _require_admin(admin)
+    require_admin(admin)
     if certificate.status != CertificateStatus.PENDING:
         raise OcopError(_("Only a pending certificate can be rejected."), "status")
     _require_reason(reason, _("Say why, so that the cooperative can correct it."))
@@ -365,7 +361,7 @@ def reject_certificate(admin: User, certificate: OcopCertificate, reason: str) -
 
 def revoke_certificate(admin: User, certificate: OcopCertificate, reason: str) -> None:
     """Withdraw a verified certificate (withdrawn by the authority, found false...)."""
-    _require_admin(admin)
+    require_admin(admin)
     if certificate.status != CertificateStatus.VERIFIED:
         raise OcopError(_("Only a verified certificate can be revoked."), "status")
     _require_reason(reason, _("Say why the certificate is revoked."))

@@ -16,9 +16,9 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 from flask import current_app
 from flask_babel import gettext as _
-from werkzeug.exceptions import Forbidden
 
 from app import audit
+from app.accounts.permissions import require_admin
 from app.extensions import db
 from app.models import (
     AccountKind,
@@ -60,11 +60,6 @@ _RUN_LOCK = 6_006_006  # PostgreSQL advisory lock id: one payout run at a time
 
 class PayoutError(ValueError):
     """A rule was broken; the message is for the user or operator."""
-
-
-def require_admin(user: User) -> None:
-    if not (user.is_authenticated and user.is_admin):
-        raise Forbidden(_("Only the marketplace operator may do this."))
 
 
 # --- balances -------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ import sqlalchemy.orm as so
 from flask import current_app
 from flask_babel import gettext as _
 
+from app.accounts.permissions import require_admin
 from app.audit import record
 from app.extensions import db
 from app.models import (
@@ -118,6 +119,7 @@ def reply_to(user: User, review: Review, text: str) -> Review:
 
 def set_status(admin: User, review: Review, hidden: bool, reason: str = "") -> Review:
     """Hide a review (reason required) or show it again; audited."""
+    require_admin(admin)
     reason = clean_reason(reason, required=hidden)
     review.status = ReviewStatus.HIDDEN if hidden else ReviewStatus.VISIBLE
     review.moderation_reason = reason

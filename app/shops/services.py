@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from werkzeug.exceptions import Forbidden, NotFound
 from werkzeug.utils import secure_filename
 
+from app.accounts.permissions import require_admin
 from app.audit import record
 from app.extensions import db
 from app.mail import send_email
@@ -331,6 +332,7 @@ def decide_shop(admin: User, shop: Shop, action: str, reason: str = "") -> Shop:
     A suspended shop vanishes from pages, search, the API and feeds (they show active shops
     only); its open orders stay with its staff, who can still fulfil them.
     """
+    require_admin(admin)
     if action not in SHOP_DECISIONS:
         raise ShopError(_("Unknown action."))
     sources, target, required, audit_action = SHOP_DECISIONS[action]
