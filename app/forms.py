@@ -5,9 +5,19 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, MultipleFileField
 from wtforms import DateField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import ValidationError
 
 IMAGE_EXTENSIONS = ["jpg", "jpeg", "png", "webp", "gif"]
+
+
+def choices(pairs) -> list[SelectChoice]:
+    """Options of a SelectField or RadioField from (value, label) pairs (WTForms deprecates
+    plain tuples)."""
+    return [SelectChoice(value, label) for value, label in pairs]
+
+
+LANGUAGE_CHOICES = choices([("vi", "Tiếng Việt"), ("en", "English")])  # in their own names
 
 
 def image_field(label) -> FileField:

@@ -3,6 +3,8 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Email, EqualTo, Length
 
+from app.forms import LANGUAGE_CHOICES
+
 PASSWORD_RULES = [DataRequired(), Length(min=8, max=128)]
 
 
@@ -26,9 +28,7 @@ class RegisterForm(FlaskForm):
 
 class ProfileForm(FlaskForm):
     name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=120)])
-    locale = SelectField(
-        _l("Preferred language"), choices=[("vi", "Tiếng Việt"), ("en", "English")]
-    )
+    locale = SelectField(_l("Preferred language"), choices=LANGUAGE_CHOICES)
     submit = SubmitField(_l("Save"))
 
 

@@ -50,7 +50,8 @@ def report(province_name, period, first, last, lang, output):
     with force_locale(lang):
         result = stats.table(chosen, lang, province)
     if output == "-":
-        stats.write_csv(result, click.get_text_stream("stdout"))
+        with click.open_file("-", "w") as out:
+            stats.write_csv(result, out)
         return
     path = Path(output or f"stats-{province.slug}-{name}.csv")
     with path.open("w", encoding="utf-8-sig", newline="") as out:

@@ -3,6 +3,7 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectField, SelectMultipleField, TextAreaField
 from wtforms.validators import InputRequired, Length
 
+from app.forms import choices
 from app.models import ROLES
 from app.validators import MAX_REASON
 
@@ -35,17 +36,19 @@ class ProductDecisionForm(FlaskForm):
     product_ids = SelectMultipleField(coerce=int, validate_choice=False)
     action = SelectField(
         _l("Action"),
-        choices=[
-            ("approve", _l("Approve")),
-            ("changes", _l("Ask for changes")),
-            ("reject", _l("Reject")),
-        ],
+        choices=choices(
+            [
+                ("approve", _l("Approve")),
+                ("changes", _l("Ask for changes")),
+                ("reject", _l("Reject")),
+            ]
+        ),
     )
     reason = reason_field()
 
 
 class RoleForm(FlaskForm):
-    role = SelectField(_l("Role"), choices=[(r, r) for r in ROLES])
+    role = SelectField(_l("Role"), choices=choices((r, r) for r in ROLES))
 
 
 class ActiveForm(FlaskForm):

@@ -131,7 +131,7 @@ def product_queue():
                 _(
                     "%(count)s product(s): %(action)s.",
                     count=count,
-                    action=dict(form.action.choices)[form.action.data],
+                    action={c.value: c.label for c in form.action.choices}[form.action.data],
                 ),
                 "success",
             )

@@ -12,7 +12,7 @@ from wtforms.validators import (
 )
 
 from app.catalog.services import ProductInput
-from app.forms import OneLanguageRequired, images_field, stripped
+from app.forms import OneLanguageRequired, choices, images_field, stripped
 from app.validators import gtin14, is_gtin
 
 
@@ -95,7 +95,7 @@ class StockForm(FlaskForm):
     submit = SubmitField(_l("Update"))
 
 
-def product_choices(shop) -> list[tuple[int, str]]:
+def product_choices(shop) -> list:
     """A shop's products for a select box (certificates, lots), by SKU, after a prompt."""
     from flask_babel import gettext as _
 
@@ -105,6 +105,7 @@ def product_choices(shop) -> list[tuple[int, str]]:
     from app.models import Product
 
     query = staff_products_query(shop).order_by(None).order_by(Product.sku)
-    return [(0, _("— Choose a product —"))] + [
-        (p.id, f"{tr(p, 'name')} ({p.sku})") for p in db.session.scalars(query)
-    ]
+    return choices(
+        [(0, _("— Choose a product —"))]
+        + [(p.id, f"{tr(p, 'name')} ({p.sku})") for p in db.session.scalars(query)]
+    )

@@ -5,7 +5,7 @@ from flask_login import current_user, login_required
 from app.catalog import bp, services
 from app.catalog.forms import ProductForm, StockForm
 from app.extensions import db
-from app.forms import saved_or_none
+from app.forms import choices, saved_or_none
 from app.i18n import tr
 from app.media import ImageRejected
 from app.models import ProductStatus
@@ -67,9 +67,10 @@ def staff_product(slug: str, product_id: int):
 
 def product_form(**kwargs) -> ProductForm:
     form = ProductForm(**kwargs)
-    form.category_id.choices = [(0, _("— Choose a category —"))] + [
-        (c.id, ("— " if c.parent_id else "") + tr(c, "name")) for c in services.all_categories()
-    ]
+    form.category_id.choices = choices(
+        [(0, _("— Choose a category —"))]
+        + [(c.id, ("— " if c.parent_id else "") + tr(c, "name")) for c in services.all_categories()]
+    )
     return form
 
 

@@ -11,7 +11,7 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, Optional
 
-from app.forms import OneLanguageRequired, image_field, images_field, stripped
+from app.forms import OneLanguageRequired, choices, image_field, images_field, stripped
 from app.models import SectionKind
 
 SECTION_LABELS = {
@@ -72,7 +72,7 @@ class NewSectionForm(FlaskForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.kind.choices = list(SECTION_LABELS.items())
+        self.kind.choices = choices(SECTION_LABELS.items())
 
 
 class SectionForm(FlaskForm):

@@ -15,7 +15,7 @@ from app.fairs.forms import (
     NewSectionForm,
     SectionForm,
 )
-from app.forms import ActionForm, add_error
+from app.forms import ActionForm, add_error, choices
 from app.i18n import current_lang, tr
 from app.media import ImageRejected
 from app.models import ExhibitorStatus, FairStatus, Shop
@@ -86,9 +86,9 @@ def organise_list():
 
 def _fair_form(fair=None) -> FairForm:
     form = FairForm(obj=fair)
-    form.province_id.choices = [(0, _("— Choose a province —"))] + [
-        (p.id, tr(p, "name")) for p in all_provinces()
-    ]
+    form.province_id.choices = choices(
+        [(0, _("— Choose a province —"))] + [(p.id, tr(p, "name")) for p in all_provinces()]
+    )
     return form
 
 

@@ -4,7 +4,7 @@ from flask_wtf.file import FileAllowed, FileField
 from wtforms import IntegerField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
-from app.forms import IMAGE_EXTENSIONS, iso_date_field, stripped
+from app.forms import IMAGE_EXTENSIONS, choices, iso_date_field, stripped
 from app.ocop.services import CertificateInput
 
 PRODUCT_GROUP_LABELS = {
@@ -40,7 +40,7 @@ class CertificateForm(FlaskForm):
     expires_on = iso_date_field(_l("Expires on"), validators=[InputRequired()])
     product_group = SelectField(
         _l("Product group"),
-        choices=list(PRODUCT_GROUP_LABELS.items()),
+        choices=choices(PRODUCT_GROUP_LABELS.items()),
         validators=[DataRequired()],
     )
     scan = FileField(

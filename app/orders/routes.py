@@ -6,7 +6,7 @@ from app.catalog.routes import render_product_page
 from app.catalog.services import public_product_by_slug
 from app.extensions import db
 from app.fairs import services as fairs
-from app.forms import ActionForm, add_error
+from app.forms import ActionForm, add_error, choices
 from app.i18n import current_lang, tr
 from app.models import PaymentMethod, Product, Refund
 from app.orders import bp, services
@@ -93,10 +93,12 @@ def cart_update():
 
 def checkout_form() -> CheckoutForm:
     form = CheckoutForm()
-    form.province.choices = [("", _("— Choose a province —"))] + [
-        (p.slug, tr(p, "name")) for p in all_provinces()
-    ]
-    form.payment_method.choices = [(m, PAYMENT_LABELS[m]) for m in payments.available_methods()]
+    form.province.choices = choices(
+        [("", _("— Choose a province —"))] + [(p.slug, tr(p, "name")) for p in all_provinces()]
+    )
+    form.payment_method.choices = choices(
+        (m, PAYMENT_LABELS[m]) for m in payments.available_methods()
+    )
     return form
 
 
@@ -110,7 +112,7 @@ def checkout():
         if not form.name.data:
             form.name.data = current_user.name
         if len(form.payment_method.choices) == 1:
-            form.payment_method.data = form.payment_method.choices[0][0]
+            form.payment_method.data = form.payment_method.choices[0].value
     elif form.validate_on_submit():
         try:
             order = checkouts.place_order(

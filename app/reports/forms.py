@@ -3,13 +3,14 @@ from flask_wtf import FlaskForm
 from wtforms import RadioField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length
 
+from app.forms import choices
 from app.reports.services import MAX_TEXT, REASON_LABELS
 
 
 class ReportForm(FlaskForm):
     reason = RadioField(
         _l("What is wrong?"),
-        choices=list(REASON_LABELS.items()),
+        choices=choices(REASON_LABELS.items()),
         validators=[InputRequired(_l("Choose a reason from the list."))],
     )
     text = TextAreaField(

@@ -3,20 +3,19 @@ from flask_wtf import FlaskForm
 from wtforms import RadioField, SelectField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length
 
+from app.forms import LANGUAGE_CHOICES, choices
 from app.reviews.services import MAX_BODY, MAX_REPLY
 
 
 class ReviewForm(FlaskForm):
     rating = RadioField(
         _l("Rating"),
-        choices=[(n, "★" * n) for n in range(5, 0, -1)],
+        choices=choices((n, "★" * n) for n in range(5, 0, -1)),
         coerce=int,
         validators=[InputRequired(_l("Choose a rating from 1 to 5 stars."))],
     )
     body = TextAreaField(_l("Your review"), validators=[Length(max=MAX_BODY)])
-    lang = SelectField(
-        _l("Written in"), choices=[("vi", "Tiếng Việt"), ("en", "English")], default="vi"
-    )
+    lang = SelectField(_l("Written in"), choices=LANGUAGE_CHOICES, default="vi")
     submit = SubmitField(_l("Publish the review"))
 
 

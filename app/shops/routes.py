@@ -4,6 +4,7 @@ from flask_login import current_user, login_required
 
 from app.catalog import services as catalog
 from app.extensions import db
+from app.forms import choices
 from app.i18n import tr
 from app.media import ImageRejected
 from app.models import ShopStatus
@@ -50,7 +51,7 @@ def manage_home():
 def manage_profile(slug: str):
     shop = services.managed_shop(current_user, slug)
     form = ShopProfileForm(obj=shop)
-    form.province_id.choices = [(p.id, tr(p, "name")) for p in services.all_provinces()]
+    form.province_id.choices = choices((p.id, tr(p, "name")) for p in services.all_provinces())
     if form.validate_on_submit():
         logo = form.logo.data.read() if form.logo.data else None
         try:
@@ -68,7 +69,7 @@ def manage_profile(slug: str):
 @login_required
 def register_shop():
     form = ShopRegistrationForm()
-    form.province_id.choices = [(p.id, tr(p, "name")) for p in services.all_provinces()]
+    form.province_id.choices = choices((p.id, tr(p, "name")) for p in services.all_provinces())
     if form.validate_on_submit():
         try:
             shop = services.register_shop(current_user, form.registration(), form.files())

@@ -12,7 +12,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
-from app.forms import iso_date_field, stripped
+from app.forms import choices, iso_date_field, stripped
 from app.trace.services import LotInput, StepInput
 
 SCHEME_LABELS = {
@@ -25,7 +25,9 @@ SCHEME_LABELS = {
 
 class CertificationEntry(Form):
     scheme = SelectField(
-        _l("Certification"), choices=[("", _l("— None —")), *SCHEME_LABELS.items()], default=""
+        _l("Certification"),
+        choices=choices([("", _l("— None —")), *SCHEME_LABELS.items()]),
+        default="",
     )
     number = StringField(_l("Certificate number"), validators=[Length(max=80)])
 

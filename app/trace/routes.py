@@ -4,7 +4,7 @@ from flask_login import current_user, login_required
 
 from app.catalog.forms import product_choices
 from app.extensions import db
-from app.forms import saved_or_none
+from app.forms import choices, saved_or_none
 from app.i18n import tr
 from app.models import Product
 from app.page_cache import cached_for_anonymous
@@ -60,9 +60,9 @@ def digital_link(gtin: str, code: str):
 def lot_form(shop, **kwargs) -> LotForm:
     form = LotForm(**kwargs)
     form.product_id.choices = product_choices(shop)
-    form.province_id.choices = [(0, _("— Choose a province —"))] + [
-        (p.id, tr(p, "name")) for p in all_provinces()
-    ]
+    form.province_id.choices = choices(
+        [(0, _("— Choose a province —"))] + [(p.id, tr(p, "name")) for p in all_provinces()]
+    )
     return form
 
 
