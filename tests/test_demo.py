@@ -20,13 +20,18 @@ from app import create_app
 from app.extensions import db
 from app.models import (
     AuditEntry,
+    LedgerTransaction,
     Lot,
     OcopCertificate,
+    Order,
     Product,
     ProductImage,
     ProductStatus,
+    Report,
+    Review,
     Shop,
     ShopMember,
+    ShopOrder,
     User,
 )
 from app.models.base import vietnam_today
@@ -40,6 +45,7 @@ DEMO_LOGINS = [
     ("admin@chohtx.vn", "admin"),
     ("organiser@chohtx.vn", "organiser"),
     ("viewer@chohtx.vn", "viewer"),
+    ("applicant@chohtx.vn", "staff"),  # of the cooperative they registered
 ]
 
 
@@ -81,7 +87,7 @@ def public_products() -> list[Product]:
 
 
 def test_seed_creates_featured_cooperatives_in_several_provinces():
-    shops = list(db.session.scalars(sa.select(Shop)))
+    shops = list(db.session.scalars(sa.select(Shop).where(Shop.status == "active")))
     assert len(shops) >= 6
     assert len({shop.province_id for shop in shops}) >= 5
     assert sum(shop.is_featured for shop in shops) >= 6
@@ -191,6 +197,7 @@ def test_demo_staff_work_for_two_different_cooperatives():
 
 def test_seeding_again_changes_nothing_and_prints_the_logins(runner, demo_uploads):
     models = (User, Shop, ShopMember, Product, ProductImage, OcopCertificate, Lot, AuditEntry)
+    models += (Order, ShopOrder, Review, Report, LedgerTransaction)
     before = {model: count(model) for model in models}
     files_before = sorted(p.name for p in demo_uploads.rglob("*.webp"))
 
@@ -240,3 +247,47 @@ def test_demo_has_one_published_fair_with_sections_and_two_exhibitors(client, ru
 
     assert runner.invoke(args=["demo", "seed"]).exit_code == 0
     assert count(Fair) == 1
+
+
+def sign_in(client, email: str) -> None:
+    response = client.post("/en/login", data={"email": email, "password": "demo1234"})
+    assert response.status_code == 302
+
+
+def test_demo_buyer_has_a_delivered_and_a_shipped_order(client):
+    sign_in(client, "buyer@chohtx.vn")
+    page = client.get("/en/orders").get_data(as_text=True)
+    assert "CHX-2026-000001" in page and "CHX-2026-000002" in page
+    statuses = set(db.session.scalars(sa.select(ShopOrder.status)))
+    assert {"delivered", "shipped", "pending_payment"} <= statuses
+
+
+def test_demo_staff_have_orders_to_handle(client):
+    sign_in(client, "staff@chohtx.vn")
+    page = client.get("/en/manage/htx-ca-phe-ea-tu/orders").get_data(as_text=True)
+    assert "Delivered" in page
+    assert "Shipped" in page
+    client.post("/en/logout")
+    sign_in(client, "staff2@chohtx.vn")
+    page = client.get("/en/manage/htx-nuoc-mam-phu-quoc/orders").get_data(as_text=True)
+    assert "Waiting for payment" in page  # cash on delivery: to pack
+
+
+def test_demo_review_and_answer_show_on_the_product_page(client):
+    review = db.session.scalar(sa.select(Review))
+    assert review.rating == 5 and review.reply
+    page = client.get(f"/vi/p/{review.product.slug}").get_data(as_text=True)
+    assert "Cà phê thơm, rang vừa tới" in page
+    assert "Cảm ơn chị Lan" in page
+    assert "aggregateRating" in page
+
+
+def test_demo_admin_has_a_cooperative_to_verify_and_a_report_to_read(client):
+    sign_in(client, "admin@chohtx.vn")
+    shops = client.get("/en/admin/shops?status=pending").get_data(as_text=True)
+    assert "Phu Vinh Rattan and Bamboo Cooperative" in shops
+    shop = db.session.scalar(sa.select(Shop).where(Shop.status == "pending"))
+    assert len(shop.documents) == 1
+    assert client.get(f"/en/admin/shops/{shop.id}").status_code == 200
+    reports = client.get("/en/admin/reports").get_data(as_text=True)
+    assert "bao bì cũ" in reports

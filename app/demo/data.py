@@ -71,6 +71,8 @@ USERS = [
     DemoUser("admin@chohtx.vn", "Quản trị Chợ HTX", "admin"),
     DemoUser("organiser@chohtx.vn", "Phạm Quốc Hùng", "organiser"),
     DemoUser("viewer@chohtx.vn", "Trần Văn Minh (Liên minh HTX)", "viewer"),
+    # Registers a cooperative that waits for verification (and so becomes its staff).
+    DemoUser("applicant@chohtx.vn", "Đinh Văn Tâm", "buyer"),
 ]
 
 SHOPS = [

@@ -333,3 +333,14 @@ SHAPES = {
     "field": _field,
     "sprout": _sprout,
 }
+
+
+def registration_certificate(title: str, lines: list[str]) -> bytes:
+    """A plain page standing for a scanned cooperative registration certificate."""
+    image = Image.new("RGB", (800, 1100), (252, 250, 242))
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((30, 30, 770, 1070), outline=(150, 40, 40), width=6)
+    draw.text((400, 140), title, font=font(30, bold=True), fill=(150, 40, 40), anchor="mm")
+    for n, line in enumerate(lines):
+        draw.text((80, 240 + n * 56), line, font=font(24), fill=(40, 40, 40))
+    return _png(image)

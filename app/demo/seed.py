@@ -9,12 +9,15 @@ from dataclasses import dataclass, field
 from itertools import chain, zip_longest
 
 import sqlalchemy as sa
+from flask import current_app
 
 from app.accounts.services import create_user, find_user_by_email
 from app.catalog.services import category_by_slug, product_by_sku, unique_product_slug
 from app.demo import data, images
+from app.demo.activity import ensure_demo_activity
 from app.demo.fair import ensure_demo_fair
 from app.extensions import db
+from app.mail import public_base_url
 from app.media import StoredImage, delete_image, store_image
 from app.models import Category, Lot, OcopCertificate, Product, ProductImage, Shop, User
 from app.ocop.services import CertificateInput, record_verified_certificate
@@ -31,6 +34,7 @@ class SeedReport:
     certificates: int = 0
     fairs: int = 0
     lots: int = 0
+    orders: int = 0
     stored_keys: list[str] = field(default_factory=list)
 
     @property
@@ -61,6 +65,8 @@ def seed_demo() -> SeedReport:
         for key in report.stored_keys:  # the rows that named them were never committed
             delete_image(key)
         raise
+    with current_app.test_request_context(base_url=public_base_url()):  # links in their mail
+        report.orders = ensure_demo_activity(users, shops)  # through services that commit
     return report
 
 

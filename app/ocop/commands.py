@@ -1,8 +1,8 @@
-import os
-
 import click
 from flask import current_app, url_for
 from flask.cli import AppGroup
+
+from app.mail import public_base_url
 
 ocop_cli = AppGroup("ocop", help="OCOP certificates.")
 
@@ -10,7 +10,7 @@ ocop_cli = AppGroup("ocop", help="OCOP certificates.")
 @ocop_cli.command("remind")
 @click.option(
     "--base-url",
-    default=lambda: os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000"),
+    default=public_base_url,
     show_default="$PUBLIC_BASE_URL or http://127.0.0.1:5000",
     help="Where the site is served, for the links in the emails.",
 )
