@@ -546,3 +546,38 @@ def test_staff_are_reminded_once_sixty_days_before_expiry(runner, outbox, shop, 
     again = runner.invoke(args=["ocop", "remind"])
     assert "0 reminder(s) sent." in again.output
     assert len(outbox()) == 1
+
+
+def test_staff_are_mailed_each_decision_in_their_own_language(client, shop, product, admin, outbox):
+    staff_of(shop, email="staff@example.com", locale="en")
+    staff_of(shop, email="nhanvien@example.com", locale="vi")
+    pending = certificate(product, "OCOP-66-2025-0042", status=CertificateStatus.PENDING)
+    reason = "Số trên bản scan là 0043, không phải 0042."
+    client.post(f"/en/admin/ocop/{pending.id}/reject", data={"reason": reason})
+    second = certificate(product, "OCOP-66-2025-0043", status=CertificateStatus.PENDING)
+    client.post(f"/en/admin/ocop/{second.id}/verify")
+    client.post(f"/en/admin/ocop/{second.id}/revoke", data={"reason": "Withdrawn by the province."})
+
+    mails = {(m["To"], str(m["Subject"])): m.get_content() for m in outbox()}
+    assert set(mails) == {
+        ("staff@example.com", "OCOP certificate OCOP-66-2025-0042 was not accepted"),
+        ("nhanvien@example.com", "Giấy chứng nhận OCOP OCOP-66-2025-0042 chưa được chấp nhận"),
+        (
+            "staff@example.com",
+            "OCOP certificate OCOP-66-2025-0043 is verified: Robusta coffee shows the badge",
+        ),
+        (
+            "nhanvien@example.com",
+            "Giấy chứng nhận OCOP OCOP-66-2025-0043 đã được xác minh: "
+            "Cà phê Robusta được gắn huy hiệu",
+        ),
+        ("staff@example.com", "OCOP certificate OCOP-66-2025-0043 was revoked"),
+        ("nhanvien@example.com", "Giấy chứng nhận OCOP OCOP-66-2025-0043 đã bị thu hồi"),
+    }
+    rejected = mails[("staff@example.com", "OCOP certificate OCOP-66-2025-0042 was not accepted")]
+    assert reason in rejected and "Correct the certificate and send it again:" in rejected
+    assert f"/en/manage/{shop.slug}/ocop" in rejected
+    revoked = mails[
+        ("nhanvien@example.com", "Giấy chứng nhận OCOP OCOP-66-2025-0043 đã bị thu hồi")
+    ]
+    assert "Withdrawn by the province." in revoked and f"/vi/manage/{shop.slug}/ocop" in revoked

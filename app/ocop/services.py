@@ -14,7 +14,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
-from flask import current_app
+from flask import current_app, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from PIL import Image, ImageOps
@@ -38,7 +38,12 @@ from app.models import (
 )
 from app.models.base import VIETNAM, utcnow, vietnam_today
 from app.models.ocop import PRODUCT_GROUPS
-from app.shops.services import is_staff_of, require_shop_staff
+from app.shops.services import (
+    decision_mail,
+    is_staff_of,
+    notify_shop_staff,
+    require_shop_staff,
+)
 
 REMIND_DAYS_BEFORE = 60
 PDF_MAGIC = b"%PDF-"
@@ -344,8 +349,7 @@ def verify_certificate(admin: User, certificate: OcopCertificate) -> None:
     if certificate.status != CertificateStatus.PENDING:
         raise OcopError(_("Only a pending certificate can be verified."), "status")
     _mark_verified(certificate, admin)
-    record("ocop.verify", certificate, actor=admin, label=certificate.certificate_no)
-    db.session.commit()
+    _record_decision("ocop.verify", admin, certificate, "")
 
 
 def reject_certificate(admin: User, certificate: OcopCertificate, reason: str) -> None:
@@ -377,10 +381,43 @@ def _require_reason(reason: str, ask: str) -> None:
 
 
 def _record_decision(action: str, admin: User, certificate: OcopCertificate, reason: str) -> None:
+    """Audit and commit an admin's decision, then tell the shop's staff by mail."""
     record(
         action, certificate, actor=admin, reason=reason.strip(), label=certificate.certificate_no
     )
     db.session.commit()
+    notify_shop_staff(
+        certificate.product.shop,
+        lambda lang: _decision_mail(certificate, action, reason.strip(), lang),
+    )
+
+
+def _decision_mail(
+    certificate: OcopCertificate, action: str, reason: str, lang: str
+) -> tuple[str, str]:
+    number = certificate.certificate_no
+    product = localized(certificate.product, "name", lang)[0]
+    subjects = {
+        "ocop.verify": _(
+            "OCOP certificate %(number)s is verified: %(product)s shows the badge",
+            number=number,
+            product=product,
+        ),
+        "ocop.reject": _("OCOP certificate %(number)s was not accepted", number=number),
+        "ocop.revoke": _("OCOP certificate %(number)s was revoked", number=number),
+    }
+    closing = {
+        "ocop.verify": [],
+        "ocop.reject": [_("Correct the certificate and send it again:")],
+        "ocop.revoke": [_("The badge no longer shows on %(product)s.", product=product), ""],
+    }[action]
+    url = url_for(
+        "ocop.manage_certificates",
+        slug=certificate.product.shop.slug,
+        lang_code=lang,
+        _external=True,
+    )
+    return decision_mail(subjects[action], reason, *closing, url)
 
 
 def _mark_verified(certificate: OcopCertificate, verified_by: User | None) -> None:
