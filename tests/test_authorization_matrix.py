@@ -164,7 +164,7 @@ MATRIX: dict[str, tuple[str, str]] = {
     "search.results":              ("200 200 200 200 200 200",         "-"),
     "shops.manage_home":           ("L 200 302 302 200 200",           "-"),
     "shops.manage_profile":        ("L 403 200 403 403 200",           "L 403 302 403 403 302"),
-    "shops.register_shop":         ("L 200 200 200 200 200",           "L 400 400 400 400 400"),
+    "shops.register_shop":         ("L 200 200 200 403 403",           "L 400 400 400 403 403"),
     "shops.shop_document":         ("L 403 200 403 403 200",           "-"),
     "shops.shop_list":             ("200 200 200 200 200 200",         "-"),
     "shops.shop_page":             ("200 200 200 200 200 200",         "-"),

@@ -159,3 +159,19 @@ def test_operator_created_shops_are_verified_at_once(runner):
     assert result.exit_code == 0, result.output
     shop = db.session.scalar(sa.select(Shop).where(Shop.slug == "htx-op"))
     assert shop.status == ShopStatus.ACTIVE and shop.is_verified
+
+
+@pytest.mark.parametrize("role", ["admin", "organiser", "viewer"])
+def test_other_roles_do_not_register_cooperatives(client, auth, role):
+    UserFactory(email="someone@example.com", role=role)
+    auth.login("someone@example.com")
+    account = client.get("/en/account")
+    assert account.status_code == 200
+    assert "register your cooperative" not in account.get_data(as_text=True)
+    assert client.get("/en/manage/register").status_code == 403
+    assert register(client).status_code == 403
+    assert db.session.scalar(sa.select(sa.func.count(Shop.id))) == 0
+
+
+def test_buyers_profile_offers_to_register_a_cooperative(client, member):
+    assert "register your cooperative" in client.get("/en/account").get_data(as_text=True)

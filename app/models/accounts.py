@@ -34,6 +34,12 @@ class User(UserMixin, db.Model):
         return self.role == "admin"
 
     @property
+    def may_register_shop(self) -> bool:
+        """Buyers and staff register cooperatives (and become their staff); admins,
+        organisers and viewers keep to their own role."""
+        return self.role in ("buyer", "staff")
+
+    @property
     def shops(self) -> list:
         return [m.shop for m in self.memberships]
 

@@ -68,6 +68,8 @@ def manage_profile(slug: str):
 @bp.route("/manage/register", methods=["GET", "POST"])
 @login_required
 def register_shop():
+    if not current_user.may_register_shop:
+        abort(403)
     form = ShopRegistrationForm()
     form.province_id.choices = choices((p.id, tr(p, "name")) for p in services.all_provinces())
     if form.validate_on_submit():

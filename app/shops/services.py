@@ -244,6 +244,8 @@ def unique_shop_slug(name: str) -> str:
 
 def register_shop(user: User, data: Registration, files: list[tuple[str, bytes]]) -> Shop:
     """A cooperative registered by its own staff: pending until an admin checks it."""
+    if not user.may_register_shop:
+        raise Forbidden()
     if not is_tax_code(data.tax_code):
         raise ShopError(_("A tax code has 10 digits, or 13 for a branch (0123456789-001)."))
     if not data.legal_representative:
