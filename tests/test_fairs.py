@@ -1,6 +1,7 @@
 """Trade fair showcase pages: organisers build them, staff answer invitations, buyers buy."""
 
 import io
+import re
 from datetime import date, datetime
 
 import pytest
@@ -628,3 +629,28 @@ def test_unknown_fair_in_the_search_is_ignored(client):
     ProductFactory(name_en="Any honey")
     html = client.get("/en/search?fair=no-such-fair").get_data(as_text=True)
     assert "Any honey" in html
+
+
+def test_a_published_fairs_address_stays_as_printed(client, auth):
+    draft = make_fair(organiser(), slug="nhap", status=FairStatus.DRAFT)
+    published = make_fair(draft.organiser, slug="hoi-cho-dak-lak")
+    auth.login("organiser@example.com", lang="en")
+    moved = client.post("/en/organise/fairs/nhap/edit", data={**FAIR_FORM, "slug": "ban-nhap"})
+    assert moved.status_code == 302
+    assert db.session.get(Fair, draft.id).slug == "ban-nhap"
+
+    form = client.get("/en/organise/fairs/hoi-cho-dak-lak/edit").get_data(as_text=True)
+    assert re.search(r'<input[^>]*name="slug"[^>]*readonly', form)
+    refused = client.post(
+        "/en/organise/fairs/hoi-cho-dak-lak/edit", data={**FAIR_FORM, "slug": "hoi-cho-moi"}
+    )
+    assert refused.status_code == 400
+    assert "A published fair keeps its address" in refused.get_data(as_text=True)
+    renamed = client.post(  # the name changes, the address does not
+        "/en/organise/fairs/hoi-cho-dak-lak/edit", data={**FAIR_FORM, "name_en": "New name"}
+    )
+    assert renamed.status_code == 302
+    db.session.expire_all()
+    fair = db.session.get(Fair, published.id)
+    assert (fair.slug, fair.name_en) == ("hoi-cho-dak-lak", "New name")
+    assert client.get("/en/fairs/hoi-cho-dak-lak").status_code == 200

@@ -89,6 +89,11 @@ def _fair_form(fair=None) -> FairForm:
     form.province_id.choices = choices(
         [(0, _("— Choose a province —"))] + [(p.id, tr(p, "name")) for p in all_provinces()]
     )
+    if fair is not None and fair.status != FairStatus.DRAFT:
+        form.slug.render_kw = {"readonly": True}
+        form.slug.description = _(
+            "Fixed once the fair is published: posters and QR codes lead here."
+        )
     return form
 
 

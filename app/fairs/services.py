@@ -173,7 +173,15 @@ FAIR_FIELDS = (
 
 
 def _check_fair_values(values: dict, fair: Fair | None) -> str:
-    slug = (values.get("slug") or "").strip() or slugify(values["name_vi"] or values["name_en"])
+    slug = (values.get("slug") or "").strip()
+    if fair is not None and fair.status != FairStatus.DRAFT:  # fixed once published
+        if slug and slug != fair.slug:
+            raise FairError(
+                _("A published fair keeps its address: its posters and QR codes lead there."),
+                "slug",
+            )
+        slug = fair.slug
+    slug = slug or slugify(values["name_vi"] or values["name_en"])
     if not slug or slugify(slug) != slug:
         raise FairError(_("The address may use only a-z, 0-9 and hyphens."), "slug")
     other = fair_by_slug(slug)
