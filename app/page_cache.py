@@ -111,7 +111,8 @@ class RedisPageCache:
         self.version_key = f"{prefix}catalog-version"
 
     def _key(self, key: tuple) -> str:
-        return self.prefix + "page:" + "\x1f".join(map(str, key))
+        # "page2": entries carry the `early` flag; the first format's are ignored (and expire).
+        return self.prefix + "page2:" + "\x1f".join(map(str, key))
 
     def version(self) -> int:
         return int(self.redis.get(self.version_key) or 0)
@@ -222,7 +223,12 @@ class CachedPages:
         self.wsgi_app = wsgi_app
 
     def __call__(self, environ, start_response):
-        response = self.cached_response(environ) if environ["REQUEST_METHOD"] == "GET" else None
+        response = None
+        if environ["REQUEST_METHOD"] == "GET":
+            try:
+                response = self.cached_response(environ)
+            except Exception:  # Flask renders the page (and handles whatever is wrong)
+                logger.exception("page cache: answering before Flask failed")
         if response is None:
             return self.wsgi_app(environ, start_response)
         return response(environ, start_response)
