@@ -36,6 +36,7 @@ from app.extensions import db
 from app.security import add_security_headers, is_rate_limited
 
 PLACEHOLDER = "__csrf_token_placeholder__"
+MISSED = "chohtx.page_cache.missed"  # WSGI environ key: CachedPages found no stored page
 # Flask-Login marks a stranger's session `_fresh: False` from their second request on.
 SESSION_KEYS_SAFE_TO_SHARE = {"csrf_token", "_permanent", "_fresh"}
 CACHEABLE_TYPES = {
@@ -186,7 +187,7 @@ def cached_for_anonymous(view):
         ):
             return view(*args, **kwargs)
         key = page_key(request)
-        page = cache().get(key)
+        page = None if request.environ.get(MISSED) else cache().get(key)
         if page is None:
             g.csrf_placeholder = True
             try:
@@ -234,15 +235,22 @@ class CachedPages:
         return response(environ, start_response)
 
     def cached_response(self, environ) -> Response | None:
+        """The stored page for this visitor, or None. Pages served early all live under a
+        language prefix; the store is asked only for a stranger's (and a miss is noted, so
+        that the view does not ask again)."""
         app = self.app
-        if not app.config["PAGE_CACHE"]:
+        path = environ.get("PATH_INFO", "").split("/", 2)  # "/vi/..." -> ["", "vi", "..."]
+        if not app.config["PAGE_CACHE"] or len(path) < 3 or path[1] not in app.config["LANGUAGES"]:
             return None
         request = app.request_class(environ)
-        page = app.extensions["page_cache"].get(page_key(request))
-        if page is None or not page.early:
-            return None
         session = app.session_interface.open_session(app, request)
         if session is None or not _shareable(request, session, app.config):
+            return None
+        page = app.extensions["page_cache"].get(page_key(request))
+        if page is None:
+            environ[MISSED] = True
+            return None
+        if not page.early:
             return None
         session.accessed = True  # as Flask's request context marks it when read: Vary: Cookie
         body = page.body
