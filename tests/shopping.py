@@ -73,6 +73,19 @@ def bank_account(app):
     return BANK
 
 
+def stripe_client(fake):
+    """The stripe library, as the buyer's browser (Stripe.js) or the operator would use it."""
+    import stripe
+
+    return stripe.StripeClient("sk_test_chohtx", base_addresses={"api": fake.url})
+
+
+def post_event(client, fake, event):
+    """Stripe's signed webhook for `event`, delivered to the app."""
+    body, headers = fake.webhook_request(event)
+    return client.post("/payments/stripe/webhook", data=body, headers=headers)
+
+
 @pytest.fixture
 def fake_stripe(app):
     """The fake Stripe server, with the app's settings pointing at it."""

@@ -13,7 +13,6 @@ import json
 
 import pytest
 import sqlalchemy as sa
-import stripe
 
 from app.extensions import db
 from app.models import (
@@ -23,12 +22,20 @@ from app.models import (
     LedgerTransaction,
     Payout,
     PayoutShopOrder,
+    Refund,
     ShopOrder,
 )
 from app.orders import services as orders
 from app.payouts import ledger, services
 from tests.factories import ProductFactory, ShopFactory, UserFactory, staff_of
-from tests.shopping import buyer, fake_stripe, order, placed_order  # noqa: F401
+from tests.shopping import (  # noqa: F401
+    buyer,
+    fake_stripe,
+    order,
+    placed_order,
+    post_event,
+    stripe_client,
+)
 
 BANK_DETAILS = {
     "bank_bin": "970436",
@@ -605,8 +612,7 @@ def test_account_updated_webhook_turns_stripe_payouts_on(app, client, coop, fake
     db.session.commit()
     assert shop.stripe_account_id in account
     event = fake_stripe.complete_onboarding(shop.stripe_account_id)
-    body, headers = fake_stripe.webhook_request(event)
-    assert client.post("/payments/stripe/webhook", data=body, headers=headers).status_code == 200
+    assert post_event(client, fake_stripe, event).status_code == 200
     db.session.expire_all()
     assert shop.stripe_payouts_enabled is True
     assert services.payout_method(shop) == "stripe"
@@ -634,24 +640,17 @@ def test_card_sale_paid_out_by_connect_then_refunded_by_card_reverses_the_transf
 ):
     shop, product, staff, _admin = coop
     onboard(client, auth, shop, fake_stripe)
-    auth.login("buyer@example.com", lang="en")
-    placed = placed_order(client, [(product, 2)], "card", lang="en")
-    auth.logout(lang="en")
-    stripe.StripeClient(
-        "sk_test_chohtx", base_addresses={"api": fake_stripe.url}
-    ).v1.payment_intents.confirm(
-        placed.stripe_payment_intent_id, {"payment_method": "pm_card_visa"}
-    )
-    body, headers = fake_stripe.webhook_request(fake_stripe.events[-1])
-    assert client.post("/payments/stripe/webhook", data=body, headers=headers).status_code == 200
-    shop_order = db.session.get(ShopOrder, order(placed.number).shop_orders[0].id)
+    shop_order = paid_by_card(client, auth, product, 2, fake_stripe)
     orders.pack(staff, shop_order)
     orders.ship(staff, shop_order, "GHN", "GHN1")
     orders.deliver(staff, shop_order)
     window_passes(app)
 
     payout = db.session.get(Payout, services.run_payouts().payouts[0].payout_id)
-    assert fake_stripe.transfers[payout.stripe_transfer_id]["transfer_group"] == placed.number
+    assert (
+        fake_stripe.transfers[payout.stripe_transfer_id]["transfer_group"]
+        == shop_order.order.number
+    )
 
     orders.refund(
         staff, db.session.get(ShopOrder, shop_order.id), {shop_order.lines[0].id: 1}, "Vỡ"
@@ -706,3 +705,132 @@ def test_admin_sets_shop_and_category_rates_audited_and_bad_ones_refused(app, cl
     auth.logout(lang="en")
     auth.login("staff@example.com", lang="en")
     assert client.post(url, data={"target": shop.slug, "commission_bps": 0}).status_code == 403
+
+
+# --- refunds made in the Stripe dashboard ----------------------------------------------------
+
+
+def paid_by_card(client, auth, product, qty: int, fake) -> ShopOrder:
+    """A card order of `qty` teas (+ 30,000 đ shipping), paid: Stripe's webhook said so."""
+    auth.login("buyer@example.com", lang="en")
+    placed = placed_order(client, [(product, qty)], "card", lang="en")
+    auth.logout(lang="en")
+    stripe_client(fake).v1.payment_intents.confirm(
+        placed.stripe_payment_intent_id, {"payment_method": "pm_card_visa"}
+    )
+    assert post_event(client, fake, fake.events[-1]).json["outcome"] == "paid"
+    return db.session.get(ShopOrder, order(placed.number).shop_orders[0].id)
+
+
+def refund_in_dashboard(client, fake, shop_order: ShopOrder, amount: int):
+    """What the operator does in Stripe's dashboard, then the webhook Stripe sends."""
+    stripe_client(fake).v1.refunds.create(
+        {"payment_intent": shop_order.order.stripe_payment_intent_id, "amount": amount}
+    )
+    event = fake.events[-1]
+    assert post_event(client, fake, event).json["outcome"] == "refund outside"
+    db.session.expire_all()  # the webhook's request wrote in its own session
+    return event
+
+
+def deliver(staff, shop_order: ShopOrder) -> None:
+    orders.pack(staff, shop_order)
+    orders.ship(staff, shop_order, "GHN", f"GHN{shop_order.id}")
+    orders.deliver(staff, db.session.get(ShopOrder, shop_order.id))
+
+
+def test_a_dashboard_refund_after_delivery_comes_off_the_cooperatives_balance(
+    app, client, auth, coop, fake_stripe
+):
+    shop, product, staff, _admin = coop
+    shop_order = paid_by_card(client, auth, product, 2, fake_stripe)
+    deliver(staff, shop_order)
+    assert balance(shop)["pending_vnd"] == 230_000 - 16_000  # 8% of the teas
+
+    event = refund_in_dashboard(client, fake_stripe, shop_order, 50_000)
+
+    db.session.expire_all()
+    (refund,) = db.session.scalars(sa.select(Refund))
+    assert (refund.amount_vnd, refund.status, refund.lines) == (50_000, "succeeded", [])
+    assert refund.shop_order_id == shop_order.id and refund.created_by_id is None
+    part = db.session.get(ShopOrder, shop_order.id)
+    assert part.refunded_vnd == 50_000 and part.order.refunded_vnd == 50_000
+    assert part.order.payment_status == "partially_refunded"
+    assert part.status == "delivered"  # staff decide whether goods come back
+    commission_back = 16_000 * 50_000 // 230_000
+    assert balance(shop)["pending_vnd"] == 214_000 - (50_000 - commission_back)
+    assert_books_balance()
+    assert post_event(client, fake_stripe, event).json["outcome"] == "duplicate"
+    assert len(db.session.scalars(sa.select(Refund)).all()) == 1
+    auth.login("staff@example.com", lang="en")
+    page = client.get(f"/en/manage/{shop.slug}/orders/{part.number}").get_data(as_text=True)
+    assert page.count("₫50,000 was refunded outside Chợ HTX (in Stripe).") == 2  # refund, timeline
+
+    # The parcel comes back after all: refunding "everything" sends what is left.
+    orders.refund(staff, db.session.get(ShopOrder, shop_order.id), None, "Trả hàng")
+    assert [r["amount"] for r in fake_stripe.refunds.values()] == [50_000, 180_000]
+    assert balance(shop)["pending_vnd"] == 0
+    assert db.session.get(ShopOrder, shop_order.id).order.payment_status == "refunded"
+    assert_books_balance()
+
+
+def test_money_refunded_before_the_parcel_left_is_booked_with_the_sale(
+    app, client, auth, coop, fake_stripe
+):
+    shop, product, staff, _admin = coop
+    shop_order = paid_by_card(client, auth, product, 2, fake_stripe)
+    refund_in_dashboard(client, fake_stripe, shop_order, 30_000)
+    assert db.session.scalars(sa.select(LedgerTransaction)).all() == []  # nothing sold yet
+    assert balance(shop)["balance_vnd"] == 0
+
+    deliver(staff, db.session.get(ShopOrder, shop_order.id))
+    kinds = db.session.scalars(sa.select(LedgerTransaction.kind).order_by(LedgerTransaction.id))
+    assert list(kinds) == ["sale", "refund"]
+    assert balance(shop)["pending_vnd"] == 214_000 - (30_000 - 16_000 * 30_000 // 230_000)
+    assert_books_balance()
+
+
+def test_cancelling_after_a_dashboard_refund_returns_only_what_is_left(
+    app, client, auth, coop, fake_stripe
+):
+    shop, product, staff, _admin = coop
+    shop_order = paid_by_card(client, auth, product, 2, fake_stripe)
+    refund_in_dashboard(client, fake_stripe, shop_order, 30_000)
+    orders.staff_cancel(staff, db.session.get(ShopOrder, shop_order.id), "Hết hàng")
+    assert [r["amount"] for r in fake_stripe.refunds.values()] == [30_000, 200_000]
+    assert db.session.get(ShopOrder, shop_order.id).order.payment_status == "refunded"
+    assert db.session.scalars(sa.select(LedgerTransaction)).all() == []
+    assert balance(shop)["balance_vnd"] == 0
+
+
+def test_a_dashboard_refund_of_a_two_cooperative_order_is_shared_in_proportion(
+    app, client, auth, coop, fake_stripe
+):
+    shop, tea, staff, _admin = coop
+    other = ShopFactory(slug="htx-gao")
+    rice = ProductFactory(shop=other, price_vnd=340_000, stock=10)
+    auth.login("buyer@example.com", lang="en")
+    placed = placed_order(client, [(tea, 1), (rice, 1)], "card", lang="en")
+    auth.logout(lang="en")
+    stripe_client(fake_stripe).v1.payment_intents.confirm(
+        placed.stripe_payment_intent_id, {"payment_method": "pm_card_visa"}
+    )
+    post_event(client, fake_stripe, fake_stripe.events[-1])
+    parts = {s.shop_id: s for s in order(placed.number).shop_orders}
+    assert (parts[shop.id].total_vnd, parts[other.id].total_vnd) == (130_000, 370_000)
+
+    refund_in_dashboard(client, fake_stripe, parts[shop.id], 100_001)
+
+    db.session.expire_all()
+    shares = dict(db.session.execute(sa.select(Refund.shop_order_id, Refund.amount_vnd)).all())
+    assert shares == {parts[shop.id].id: 26_000, parts[other.id].id: 74_001}
+    assert order(placed.number).refunded_vnd == 100_001
+
+
+def test_split_in_proportion_adds_up_exactly():
+    from app.payments.services import split_in_proportion
+
+    assert split_in_proportion(100_001, [130_000, 370_000]) == [26_000, 74_001]
+    assert split_in_proportion(10, [10, 10, 10]) == [4, 3, 3]
+    assert split_in_proportion(999, [100, 200]) == [100, 200]  # never more than is left
+    assert split_in_proportion(5, [0, 0]) == [0, 0]

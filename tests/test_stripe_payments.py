@@ -23,7 +23,9 @@ from tests.shopping import (  # noqa: F401
     fake_stripe,
     order,
     placed_order,
+    post_event,
     stock_of,
+    stripe_client,
 )
 
 WEBHOOK = "/payments/stripe/webhook"
@@ -39,10 +41,6 @@ def card_order(client, auth, fake_stripe):
     return placed, product
 
 
-def stripe_client(fake):
-    return stripe.StripeClient("sk_test_chohtx", base_addresses={"api": fake.url})
-
-
 def pay(fake, placed, method="pm_card_visa"):
     """What Stripe.js does in the buyer's browser: confirm the intent with a card."""
     try:
@@ -52,11 +50,6 @@ def pay(fake, placed, method="pm_card_visa"):
     except stripe.CardError:
         pass
     return fake.events[-1]
-
-
-def post_event(client, fake, event):
-    body, headers = fake.webhook_request(event)
-    return client.post(WEBHOOK, data=body, headers=headers)
 
 
 def count(model) -> int:

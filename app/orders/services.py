@@ -264,7 +264,10 @@ def refund(
         if not lines:
             raise OrderStateError(_("Choose at least one unit to refund."))
     amount = sum(line.unit_price_vnd * qty for line, qty in lines.items()) + shipping
-    if amount <= 0 or amount > shop_order.total_vnd - shop_order.refunded_vnd:
+    left = shop_order.total_vnd - shop_order.refunded_vnd
+    if quantities is None:  # everything: what is left, after refunds of money only
+        amount = min(amount, left)
+    if amount <= 0 or amount > left:
         raise OrderStateError(_("There is nothing left to refund on this order."))
     try:
         record = payments.record_refund(

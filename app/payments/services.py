@@ -356,6 +356,9 @@ def _on_charge_refunded(charge: dict, to_refund: list[int]) -> str:
     )
     if order is None:
         return "unknown order"
+    # One refund event at a time per order (a row lock on PostgreSQL; SQLite writes one at a
+    # time anyway), read afresh: each sees what the one before it booked.
+    db.session.refresh(order, with_for_update=True)
     ours = db.session.scalar(
         sa.select(sa.func.coalesce(sa.func.sum(Refund.amount_vnd), 0)).where(
             Refund.order_id == order.id,
@@ -363,15 +366,61 @@ def _on_charge_refunded(charge: dict, to_refund: list[int]) -> str:
         )
     )
     outside = int(charge.get("amount_refunded") or 0) - int(ours)
-    if outside > 0:  # refunded in the Stripe dashboard: tell staff, the ledger must follow
+    if outside > 0:  # refunded in the Stripe dashboard: booked, and staff are told
         with force_locale(order.locale):
             note = _(
                 "%(amount)s was refunded outside Chợ HTX (in Stripe).",
                 amount=format_vnd(outside, order.locale),
             )
+        book_outside_refund(order, outside, note)
         log_event(order.id, None, None, note)
         return "refund outside"
     return "refund known"
+
+
+def book_outside_refund(order: Order, amount: int, reason: str) -> None:
+    """Money refunded in the Stripe dashboard, booked as refunds of money only: split over
+    the shop orders with money left, in proportion to it, so that what is left to refund and
+    each cooperative's balance follow. Stock and states stay: staff decide what it means."""
+    shop_orders = db.session.scalars(
+        sa.select(ShopOrder)
+        .where(ShopOrder.order_id == order.id)
+        .order_by(ShopOrder.id)
+        .with_for_update()
+        .execution_options(populate_existing=True)  # as committed, not as first loaded
+    )
+    parts = [(s, s.total_vnd - s.refunded_vnd) for s in shop_orders]
+    parts = [(s, left) for s, left in parts if left > 0]
+    for (shop_order, _left), share in zip(
+        parts, split_in_proportion(amount, [left for _s, left in parts]), strict=True
+    ):
+        if share <= 0:
+            continue
+        refund = Refund(
+            order_id=order.id,
+            shop_order=shop_order,
+            amount_vnd=share,
+            status=RefundStatus.SUCCEEDED,
+            reason=reason[:255],
+            completed_at=utcnow(),
+        )
+        db.session.add(refund)
+        _reserve(refund, +1)
+        _book_money(refund, None)
+
+
+def split_in_proportion(amount: int, weights: list[int]) -> list[int]:
+    """`amount` (at most sum(weights)) in whole đồng shared by weight; the remainder goes to
+    the largest fractions, so the parts add up exactly."""
+    total = sum(weights)
+    amount = min(amount, total)
+    if total <= 0:
+        return [0] * len(weights)
+    parts = [amount * w // total for w in weights]
+    by_fraction = sorted(range(len(weights)), key=lambda i: -(amount * weights[i] % total))
+    for i in by_fraction[: amount - sum(parts)]:
+        parts[i] += 1
+    return parts
 
 
 def _on_account_updated(account: dict, to_refund: list[int]) -> str:
@@ -456,6 +505,12 @@ def _settle(refund: Refund, actor: User | None) -> None:
         whole = all(line.refunded_qty == line.qty for line in shop_order.lines)
         target = ShopOrderStatus.REFUNDED if whole else ShopOrderStatus.PARTIALLY_REFUNDED
         transition(shop_order, target, SYSTEM, actor, note)
+    _book_money(refund, actor)
+
+
+def _book_money(refund: Refund, actor: User | None) -> None:
+    """The ledger and the order's payment status follow a refund that has been paid back."""
+    order = refund.shop_order.order
     ledger.post_refund(refund, actor)  # the shop gives its share back, net of commission
     paid = db.session.scalar(
         sa.select(sa.func.coalesce(sa.func.sum(Payment.amount_vnd), 0)).where(

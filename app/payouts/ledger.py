@@ -29,6 +29,7 @@ from app.models import (
     RefundStatus,
     Shop,
     ShopOrder,
+    ShopOrderStatus,
     TransactionKind,
     User,
 )
@@ -36,6 +37,8 @@ from app.models.base import UTCDateTime, utcnow
 
 K = AccountKind
 BPS = 10_000
+S = ShopOrderStatus
+LEFT_THE_COOPERATIVE = {S.SHIPPED, S.DELIVERED, S.COMPLETED, S.PARTIALLY_REFUNDED, S.REFUNDED}
 
 
 class LedgerError(ValueError):
@@ -116,6 +119,10 @@ def account_ids(shop_ids: list[int | None]) -> dict[tuple[int | None, str], int]
     return {wanted[code]: account_id for code, account_id in found.items()}
 
 
+def _transaction(key: str) -> LedgerTransaction | None:
+    return db.session.scalar(sa.select(LedgerTransaction).where(LedgerTransaction.key == key))
+
+
 def is_posted(key: str) -> bool:
     return (
         db.session.scalar(sa.select(LedgerTransaction.id).where(LedgerTransaction.key == key))
@@ -177,9 +184,34 @@ def shop_order_sum(shop_order_id: int, kinds: tuple[str, ...]) -> int:
 # --- events ---------------------------------------------------------------------------------
 
 
+def _sale_commission(shop_order: ShopOrder) -> int:
+    return sum(commission_of(line.total_vnd, _line_bps(line)) for line in shop_order.lines)
+
+
 def post_sale(shop_order: ShopOrder, actor: User | None = None) -> LedgerTransaction | None:
-    """Delivered: the shop's pending balance gets lines plus shipping, minus the commission."""
-    commission = sum(commission_of(line.total_vnd, _line_bps(line)) for line in shop_order.lines)
+    """Delivered: the shop's pending balance gets lines plus shipping, minus the commission.
+
+    Money refunded while the order was still at the cooperative (in the Stripe dashboard)
+    waited for the sale: it is booked right after it.
+    """
+    sale = _post_sale(shop_order, actor)
+    if sale is not None:
+        waiting = db.session.scalars(
+            sa.select(Refund)
+            .where(
+                Refund.shop_order_id == shop_order.id,
+                Refund.status.in_((RefundStatus.SUCCEEDED, RefundStatus.MANUAL)),
+                Refund.on_cancel.is_(False),
+            )
+            .order_by(Refund.id)
+        )
+        for refund in waiting:
+            post_refund(refund, actor)  # no-op for those already booked
+    return sale
+
+
+def _post_sale(shop_order: ShopOrder, actor: User | None) -> LedgerTransaction | None:
+    commission = _sale_commission(shop_order)
     gross = shop_order.items_vnd + shop_order.shipping_vnd
     shop = shop_order.shop_id
     return post(
@@ -206,19 +238,31 @@ def post_refund(refund: Refund, actor: User | None = None) -> LedgerTransaction 
 
     Before the return window ends this comes off pending, after it off available (which a
     payout may already have emptied: the balance then goes negative and is carried forward).
-    A refund of something never sold (a cancelled order) leaves the ledger alone.
+    A refund of something never sold (a cancelled order) leaves the ledger alone; money
+    refunded without goods before the parcel left waits for the sale (post_sale books it).
+    A refund of goods takes back their commission; one of money only, the commission in
+    proportion to the shop order's total.
     """
     if refund.status not in (RefundStatus.SUCCEEDED, RefundStatus.MANUAL):
         return None
     shop_order = refund.shop_order
     db.session.flush()  # the refund's id names the posting
     if not is_posted(f"sale:{shop_order.id}"):
-        if refund.on_cancel:
+        if refund.on_cancel or (not refund.lines and shop_order.status not in LEFT_THE_COOPERATIVE):
             return None
-        post_sale(shop_order, actor)  # refunded in transit: it left the cooperative all the same
+        # Refunded in transit: it left the cooperative all the same. The sale books this refund.
+        post_sale(shop_order, actor)
+        return _transaction(f"refund:{refund.id}")
     commission_left = shop_order_sum(shop_order.id, (K.COMMISSION,))
-    share = sum(commission_of(line.amount_vnd, _line_bps(line.order_line)) for line in refund.lines)
-    if all(line.refunded_qty >= line.qty for line in shop_order.lines):
+    if refund.lines:
+        share = sum(
+            commission_of(line.amount_vnd, _line_bps(line.order_line)) for line in refund.lines
+        )
+    else:
+        share = _sale_commission(shop_order) * refund.amount_vnd // max(shop_order.total_vnd, 1)
+    if all(line.refunded_qty >= line.qty for line in shop_order.lines) or (
+        shop_order.refunded_vnd >= shop_order.total_vnd
+    ):
         share = commission_left  # the last refund takes back exactly what is left
     share = max(0, min(share, commission_left))
     account = K.AVAILABLE if is_released(shop_order.id) else K.PENDING
