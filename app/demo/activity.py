@@ -10,9 +10,10 @@ from dataclasses import replace
 
 import sqlalchemy as sa
 
+from app.catalog.services import public_products_query
 from app.demo import images
 from app.extensions import db
-from app.models import Order, Product, ProductStatus, Report, Shop, ShopOrder, User
+from app.models import Order, Product, Report, Shop, ShopOrder, User
 from app.orders import cart
 from app.orders import services as orders
 from app.orders.checkout import Delivery, place_order
@@ -62,19 +63,9 @@ def ensure_demo_activity(users: dict[str, User], shops: dict[str, Shop]) -> int:
 
 
 def _products(shop: Shop, n: int) -> list[Product]:
-    return list(
-        db.session.scalars(
-            sa.select(Product)
-            .where(
-                Product.shop_id == shop.id,
-                Product.status == ProductStatus.APPROVED,
-                Product.is_hidden.is_(False),
-                Product.stock >= 5,
-            )
-            .order_by(Product.id)
-            .limit(n)
-        )
-    )
+    """The shop's first `n` products on sale with some stock."""
+    query = public_products_query().where(Product.shop_id == shop.id, Product.stock >= 5)
+    return list(db.session.scalars(query.order_by(None).order_by(Product.id).limit(n)).unique())
 
 
 def _order(buyer: User, lines: list[tuple[Product, int]]) -> Order:
