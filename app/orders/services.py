@@ -29,14 +29,22 @@ from app.models import (
 from app.models import ShopOrderStatus as S
 from app.models.base import utcnow
 from app.orders import notifications
-from app.orders.states import BUYER, STAFF, SYSTEM, OrderStateError, can_move, transition
+from app.orders.states import (
+    BUYER,
+    LEFT_THE_COOPERATIVE,
+    STAFF,
+    SYSTEM,
+    OrderStateError,
+    can_move,
+    transition,
+)
 from app.payments import services as payments
 from app.payouts import ledger
 from app.payouts import services as payouts
 from app.shops.services import require_shop_staff
 
 # Refunds are for goods that left the cooperative; before that, staff cancel (which refunds).
-REFUNDABLE = (S.SHIPPED, S.DELIVERED, S.COMPLETED, S.PARTIALLY_REFUNDED)
+REFUNDABLE = tuple(s for s in LEFT_THE_COOPERATIVE if s != S.REFUNDED)
 MAX_FEE_VND = 10_000_000
 
 

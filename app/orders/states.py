@@ -37,6 +37,8 @@ for _source in (S.SHIPPED, S.DELIVERED, S.COMPLETED, S.PARTIALLY_REFUNDED):
 
 # Stock goes back to the shelf when an order is cancelled before it left the cooperative.
 RESTOCK_ON = {S.CANCELLED}
+# The parcel has left the cooperative (with the carrier, or with the buyer).
+LEFT_THE_COOPERATIVE = (S.SHIPPED, S.DELIVERED, S.COMPLETED, S.PARTIALLY_REFUNDED, S.REFUNDED)
 
 STATUS_LABELS = {
     S.PENDING_PAYMENT: _l("Waiting for payment"),

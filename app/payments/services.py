@@ -382,18 +382,18 @@ def book_outside_refund(order: Order, amount: int, reason: str) -> None:
     """Money refunded in the Stripe dashboard, booked as refunds of money only: split over
     the shop orders with money left, in proportion to it, so that what is left to refund and
     each cooperative's balance follow. Stock and states stay: staff decide what it means."""
-    shop_orders = db.session.scalars(
-        sa.select(ShopOrder)
-        .where(ShopOrder.order_id == order.id)
-        .order_by(ShopOrder.id)
-        .with_for_update()
-        .execution_options(populate_existing=True)  # as committed, not as first loaded
-    )
-    parts = [(s, s.total_vnd - s.refunded_vnd) for s in shop_orders]
-    parts = [(s, left) for s, left in parts if left > 0]
-    for (shop_order, _left), share in zip(
-        parts, split_in_proportion(amount, [left for _s, left in parts]), strict=True
-    ):
+    shop_orders = [
+        s
+        for s in db.session.scalars(
+            sa.select(ShopOrder)
+            .where(ShopOrder.order_id == order.id)
+            .order_by(ShopOrder.id)
+            .execution_options(populate_existing=True)  # as committed, not as first loaded
+        )
+        if s.total_vnd > s.refunded_vnd
+    ]
+    shares = split_in_proportion(amount, [s.total_vnd - s.refunded_vnd for s in shop_orders])
+    for shop_order, share in zip(shop_orders, shares, strict=True):
         if share <= 0:
             continue
         refund = Refund(

@@ -29,16 +29,14 @@ from app.models import (
     RefundStatus,
     Shop,
     ShopOrder,
-    ShopOrderStatus,
     TransactionKind,
     User,
 )
 from app.models.base import UTCDateTime, utcnow
+from app.orders.states import LEFT_THE_COOPERATIVE
 
 K = AccountKind
 BPS = 10_000
-S = ShopOrderStatus
-LEFT_THE_COOPERATIVE = {S.SHIPPED, S.DELIVERED, S.COMPLETED, S.PARTIALLY_REFUNDED, S.REFUNDED}
 
 
 class LedgerError(ValueError):
