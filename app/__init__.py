@@ -29,10 +29,12 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
 
 
 def register_extensions(app: Flask) -> None:
-    from app import i18n
+    from app import i18n, unit_of_work
     from app.extensions import csrf, db, limiter, login_manager, migrate
 
     db.init_app(app)
+    # First registered, so its after_request hook runs last: it commits the finished response.
+    unit_of_work.init_app(app)
     migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"), render_as_batch=True)
     csrf.init_app(app)
     login_manager.init_app(app)

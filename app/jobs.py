@@ -16,6 +16,8 @@ import click
 from flask import Flask, current_app, has_app_context
 from flask.cli import AppGroup
 
+from app.unit_of_work import transaction
+
 QUEUE = "chohtx"
 
 
@@ -73,7 +75,7 @@ def run(name: str, args: tuple, kwargs: dict) -> None:
     function = importlib.import_module(module)
     for part in attribute.split("."):
         function = getattr(function, part)
-    with app.app_context():
+    with app.app_context(), transaction():
         function(*args, **kwargs)
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 from flask import current_app
 
 from app import jobs
+from app.unit_of_work import after_commit
 
 
 def public_base_url() -> str:
@@ -30,7 +31,8 @@ def send_email(to: str, subject: str, text: str) -> EmailMessage:
     message["Subject"] = subject
     message["Message-ID"] = make_msgid(domain="chohtx.vn")
     message.set_content(text)
-    jobs.enqueue(deliver, bytes(message))
+    # Mail reports a change: it leaves only once that change has committed.
+    after_commit(jobs.enqueue, deliver, bytes(message))
     return message
 
 

@@ -14,6 +14,7 @@ from app import jobs, search
 from app.accounts.services import send_password_reset
 from app.extensions import db
 from app.media import SIZES, store_image
+from app.unit_of_work import transaction
 from tests.factories import ProductFactory, UserFactory, image_bytes
 from tests.servers import free_port
 
@@ -30,7 +31,7 @@ def work() -> None:
 
 def test_mail_is_queued_and_delivered_by_the_worker(app, outbox):
     UserFactory(email="mai@example.com")
-    with app.test_request_context():
+    with app.test_request_context(), transaction():
         send_password_reset("mai@example.com", "en")
     assert outbox() == []
     assert jobs.queue().count == 1
@@ -108,7 +109,7 @@ def test_without_redis_the_worker_command_explains_why_it_cannot_run(tmp_path, t
 @pytest.mark.parametrize("app_settings", [{"REDIS_URL": f"redis://127.0.0.1:{free_port()}/0"}])
 def test_with_redis_down_jobs_run_at_once_and_nothing_is_lost(app, outbox):
     UserFactory(email="lan@example.com")
-    with app.test_request_context():
+    with app.test_request_context(), transaction():
         send_password_reset("lan@example.com", "vi")
     assert [m["To"] for m in outbox()] == ["lan@example.com"]
     ProductFactory(name_vi="Kẹo dừa Bến Tre")

@@ -1,10 +1,10 @@
 import click
-from flask.cli import AppGroup
 
 from app.accounts import services
 from app.models import ROLES
+from app.unit_of_work import CommandGroup
 
-users_cli = AppGroup("users", help="Manage user accounts.")
+users_cli = CommandGroup("users", help="Manage user accounts.")
 
 
 @users_cli.command("create")

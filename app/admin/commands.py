@@ -1,12 +1,12 @@
 from pathlib import Path
 
 import click
-from flask.cli import AppGroup
 
 from app.admin import stats
 from app.shops.services import find_province
+from app.unit_of_work import CommandGroup
 
-stats_cli = AppGroup("stats", help="Province statistics for provincial reports.")
+stats_cli = CommandGroup("stats", help="Province statistics for provincial reports.")
 
 
 @stats_cli.command("report")

@@ -1,9 +1,10 @@
 from pathlib import Path
 
 import click
-from flask.cli import AppGroup
 
-catalog_cli = AppGroup("catalog", help="Manage the product catalog.")
+from app.unit_of_work import CommandGroup
+
+catalog_cli = CommandGroup("catalog", help="Manage the product catalog.")
 
 
 @catalog_cli.command("import")

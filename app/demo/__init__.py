@@ -1,9 +1,10 @@
 import time
 
 import click
-from flask.cli import AppGroup
 
-demo_cli = AppGroup("demo", help="Demo data.")
+from app.unit_of_work import CommandGroup
+
+demo_cli = CommandGroup("demo", help="Demo data.")
 
 
 @demo_cli.command("seed")

@@ -1,10 +1,10 @@
 import click
 from flask import current_app, url_for
-from flask.cli import AppGroup
 
 from app.mail import public_base_url
+from app.unit_of_work import CommandGroup
 
-ocop_cli = AppGroup("ocop", help="OCOP certificates.")
+ocop_cli = CommandGroup("ocop", help="OCOP certificates.")
 
 
 @ocop_cli.command("remind")

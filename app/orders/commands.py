@@ -1,9 +1,9 @@
 import click
-from flask.cli import AppGroup
 
 from app.orders import services
+from app.unit_of_work import CommandGroup
 
-orders_cli = AppGroup("orders", help="Orders.")
+orders_cli = CommandGroup("orders", help="Orders.")
 
 
 @orders_cli.command("expire")

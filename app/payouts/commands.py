@@ -5,14 +5,14 @@ from pathlib import Path
 import click
 import sqlalchemy as sa
 from flask import current_app
-from flask.cli import AppGroup
 
 from app.extensions import db
 from app.models import User
 from app.payouts import ledger, services
 from app.shops.services import shop_by_slug
+from app.unit_of_work import CommandGroup
 
-payouts_cli = AppGroup("payouts", help="Payouts to cooperatives.")
+payouts_cli = CommandGroup("payouts", help="Payouts to cooperatives.")
 
 
 def _parse_day(value: str | None) -> date | None:

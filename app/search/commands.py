@@ -1,9 +1,9 @@
 import click
-from flask.cli import AppGroup
 
 from app import search
+from app.unit_of_work import CommandGroup
 
-search_cli = AppGroup("search", help="The product search index.")
+search_cli = CommandGroup("search", help="The product search index.")
 
 
 @search_cli.command("reindex")

@@ -1,9 +1,9 @@
 import click
-from flask.cli import AppGroup
 
 from app.shops import services
+from app.unit_of_work import CommandGroup
 
-shops_cli = AppGroup("shops", help="Manage cooperative shops.")
+shops_cli = CommandGroup("shops", help="Manage cooperative shops.")
 
 
 @shops_cli.command("create")
