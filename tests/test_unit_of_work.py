@@ -32,7 +32,9 @@ def test_actions_are_dropped_on_rollback(app):
 
 
 def test_an_action_may_write_and_its_change_is_committed(app):
-    after_commit(lambda: db.session.add(User(email="late@example.com", name="Late", password_hash="x")))
+    after_commit(
+        lambda: db.session.add(User(email="late@example.com", name="Late", password_hash="x"))
+    )
     commit()
     rollback()  # nothing pending is left to lose
     assert _count("late@example.com") == 1
