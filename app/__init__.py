@@ -23,6 +23,7 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     register_extensions(app)
     register_blueprints(app)
+    register_template_names(app)
     register_errorhandlers(app)
     register_commands(app)
     return app
@@ -91,6 +92,12 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(ocop_feeds_bp)  # feeds and badges: no locale, ?lang= instead
     app.register_blueprint(trace_bp, url_prefix="/<lang_code>")
     app.register_blueprint(trace_gs1_bp)  # GS1 Digital Link paths printed in QR codes
+
+
+def register_template_names(app: Flask) -> None:
+    from app import templating
+
+    templating.init_app(app)
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -4,8 +4,9 @@ A page is cached only when nothing in it depends on the visitor: signed out, not
 the session but the CSRF token (no cart, no flash message). The CSRF token is rendered as a
 placeholder and filled in per response. Entries live PAGE_CACHE_SECONDS at most (so stock
 counts lag by seconds at worst) and are dropped at once when the catalog changes: a commit
-that touches catalog rows bumps a catalog version that every worker checks, so several
-gunicorn workers agree without talking to each other.
+that touches rows of a model marked `InvalidatesPageCache` (app.models.base) bumps a catalog
+version that every worker checks, so several gunicorn workers agree without talking to each
+other.
 
 Two stores: each worker's memory with a version file (the embedded mode), or Redis when
 REDIS_URL is set, where the pages and the version are shared by every app server.
@@ -33,6 +34,7 @@ from flask_wtf.csrf import generate_csrf
 from itsdangerous import URLSafeTimedSerializer
 
 from app.extensions import db
+from app.models.base import InvalidatesPageCache
 from app.security import add_security_headers, is_rate_limited
 
 PLACEHOLDER = "__csrf_token_placeholder__"
@@ -313,28 +315,8 @@ def csrf_token_for_template() -> str:
 
 
 def _note_catalog_change(session, flush_context) -> None:
-    from app.models import (
-        Category,
-        Fair,
-        FairExhibitor,
-        FairFeaturedProduct,
-        FairImage,
-        FairSection,
-        Lot,
-        LotCertification,
-        LotStep,
-        OcopCertificate,
-        Product,
-        ProductImage,
-        Review,
-        ScheduleEvent,
-        Shop,
-    )
-
-    watched = (Product, ProductImage, Shop, Category, OcopCertificate, Review)
-    watched += (Fair, FairSection, FairImage, FairExhibitor, FairFeaturedProduct, ScheduleEvent)
-    watched += (Lot, LotStep, LotCertification)  # lots show on product pages and their own
-    if any(isinstance(obj, watched) for obj in (*session.new, *session.dirty, *session.deleted)):
+    changed = (*session.new, *session.dirty, *session.deleted)
+    if any(isinstance(obj, InvalidatesPageCache) for obj in changed):
         session.info["catalog_changed"] = True
 
 

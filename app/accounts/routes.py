@@ -126,10 +126,3 @@ def reset_password(token: str):
         return redirect(url_for("accounts.login"))
     status = 400 if form.is_submitted() else 200
     return render_template("accounts/reset_password.html", form=form), status
-
-
-@bp.app_context_processor
-def inject_user_shops():
-    if current_user.is_authenticated and current_user.role in ("staff", "admin"):
-        return {"my_shops": current_user.shops}
-    return {"my_shops": []}

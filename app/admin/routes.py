@@ -24,7 +24,7 @@ from app.reports.services import REASON_LABELS
 from app.reviews import services as reviews
 from app.security import safe_redirect_target
 from app.shops import services as shops
-from app.shops.routes import shop_status_label
+from app.shops.labels import shop_status_label
 from app.validators import ReasonError, is_tax_code
 
 admin_only = role_required("admin")

@@ -4,6 +4,7 @@ from flask_login import current_user, login_required
 
 from app.catalog import bp, services
 from app.catalog.forms import ProductForm, StockForm
+from app.catalog.pages import render_product_page
 from app.extensions import db
 from app.forms import choices, saved_or_none
 from app.i18n import tr
@@ -11,7 +12,6 @@ from app.media import ImageRejected
 from app.models import ProductStatus
 from app.page_cache import cached_for_anonymous
 from app.paging import page_arg
-from app.reviews import services as review_services
 from app.security import safe_redirect_target
 from app.shops.services import managed_shop
 
@@ -35,25 +35,6 @@ def category_page(slug: str):
 def product_page(slug: str):
     product = services.public_product_by_slug(slug) or abort(404)
     return render_product_page(product)
-
-
-def render_product_page(product, status: int = 200):
-    """The product page with its reviews; the cart re-renders it when a quantity is refused."""
-    reviews = db.paginate(
-        review_services.product_reviews_query(product),
-        page=page_arg(),
-        per_page=10,
-        error_out=False,
-    )
-    html = render_template(
-        "catalog/product.html",
-        product=product,
-        reviews=reviews,
-        rating=review_services.product_rating(product),
-        can_review=review_services.has_received(current_user, product),
-        my_review=review_services.review_by(current_user, product),
-    )
-    return html, status
 
 
 # --- staff ------------------------------------------------------------------------------
@@ -192,14 +173,3 @@ def delete_image(slug: str, product_id: int, image_id: int):
         abort(404)
     flash(_("The image is removed."), "success")
     return redirect(url_for("catalog.edit_product", slug=shop.slug, product_id=product.id))
-
-
-@bp.app_template_global()
-def status_label(status: str) -> str:
-    return {
-        ProductStatus.DRAFT: _("Draft"),
-        ProductStatus.PENDING: _("Waiting for review"),
-        ProductStatus.APPROVED: _("Approved"),
-        ProductStatus.REJECTED: _("Rejected"),
-        ProductStatus.CHANGES_REQUESTED: _("Changes requested"),
-    }.get(status, status)

@@ -25,12 +25,6 @@ from app.shops.services import all_provinces, managed_shop
 ORGANISER = ("organiser", "admin")
 
 
-@bp.app_template_global()
-def pending_fair_invitations(shop):
-    """For the staff pages: invitations this shop has not answered yet."""
-    return services.pending_invitations(shop)
-
-
 # --- public pages ---------------------------------------------------------------------------
 
 

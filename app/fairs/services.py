@@ -34,19 +34,17 @@ from app.models import (
     FairSection,
     FairStatus,
     OcopCertificate,
-    OrderLine,
     Product,
     ProductStatus,
     Province,
     ScheduleEvent,
     SectionKind,
     Shop,
-    ShopOrder,
-    ShopOrderStatus,
     ShopStatus,
     User,
 )
 from app.models.base import VIETNAM, utcnow
+from app.orders.sales import ShopSales, sales_by_fair
 from app.shops.services import require_shop_staff
 from app.text import fold, slugify
 
@@ -834,20 +832,10 @@ def sales_by_exhibitor(user: User, fair: Fair) -> list[ExhibitorSales]:
     """Orders and GMV per exhibitor, counting only order lines bought through the fair page
     (cancelled shop orders left out)."""
     require_organiser(user, fair)
-    rows = db.session.execute(
-        sa.select(
-            OrderLine.shop_id,
-            sa.func.count(sa.distinct(OrderLine.shop_order_id)),
-            sa.func.sum(OrderLine.qty),
-            sa.func.sum(OrderLine.qty * OrderLine.unit_price_vnd),
-        )
-        .join(ShopOrder, ShopOrder.id == OrderLine.shop_order_id)
-        .where(OrderLine.fair_id == fair.id, ShopOrder.status != ShopOrderStatus.CANCELLED)
-        .group_by(OrderLine.shop_id)
-    )
-    figures = {shop_id: (orders, units, gmv) for shop_id, orders, units, gmv in rows}
+    figures = sales_by_fair(fair.id)
+    nothing = ShopSales(0, 0, 0)
     return [
-        ExhibitorSales(e, *(int(x or 0) for x in figures.get(e.shop_id, (0, 0, 0))))
+        ExhibitorSales(e, **vars(figures.get(e.shop_id, nothing)))
         for e in fair.exhibitors
         if e.status == ExhibitorStatus.ACCEPTED or e.shop_id in figures
     ]

@@ -31,3 +31,9 @@ class UTCDateTime(TypeDecorator):
         if value is not None and value.tzinfo is None:
             return value.replace(tzinfo=UTC)
         return value
+
+
+class InvalidatesPageCache:
+    """Marks a model whose rows public pages show (product, shop, fair, lot and OCOP pages,
+    feeds): a commit that adds, changes or deletes one drops every cached page
+    (app.page_cache reads this marker; a model new to those pages only needs it here)."""

@@ -5,7 +5,7 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 
 from app.extensions import db
-from app.models.base import UTCDateTime, utcnow
+from app.models.base import InvalidatesPageCache, UTCDateTime, utcnow
 from app.models.reference import Category
 from app.models.shops import Shop
 
@@ -19,7 +19,7 @@ class ProductStatus:
     ALL = (DRAFT, PENDING, APPROVED, REJECTED, CHANGES_REQUESTED)
 
 
-class Product(db.Model):
+class Product(InvalidatesPageCache, db.Model):
     __table_args__ = (
         sa.UniqueConstraint("shop_id", "sku", name="uq_product_shop_sku"),
         sa.CheckConstraint("price_vnd > 0", name="price_positive"),
@@ -75,7 +75,7 @@ class Product(db.Model):
         return f"<Product {self.sku}>"
 
 
-class ProductImage(db.Model):
+class ProductImage(InvalidatesPageCache, db.Model):
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
     product_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("product.id"), index=True)
     key: so.Mapped[str] = so.mapped_column(sa.String(64))

@@ -7,7 +7,7 @@ import sqlalchemy.orm as so
 
 from app.extensions import db
 from app.models.accounts import User
-from app.models.base import UTCDateTime, utcnow
+from app.models.base import InvalidatesPageCache, UTCDateTime, utcnow
 from app.models.catalog import Product
 from app.models.reference import Province
 from app.models.shops import Shop
@@ -40,7 +40,7 @@ class SectionKind:
     ALL = (TEXT, PRODUCTS, EXHIBITORS, SCHEDULE, BOOTH_MAP, GALLERY, SHOP)
 
 
-class Fair(db.Model):
+class Fair(InvalidatesPageCache, db.Model):
     __table_args__ = (sa.CheckConstraint("ends_on >= starts_on", name="dates_in_order"),)
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
@@ -82,7 +82,7 @@ class Fair(db.Model):
         return f"<Fair {self.slug}>"
 
 
-class FairSection(db.Model):
+class FairSection(InvalidatesPageCache, db.Model):
     """One block of the fair page, in the order the organiser arranged."""
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
@@ -103,7 +103,7 @@ class FairSection(db.Model):
     )
 
 
-class FairImage(db.Model):
+class FairImage(InvalidatesPageCache, db.Model):
     """A picture of a gallery section."""
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
@@ -118,7 +118,7 @@ class FairImage(db.Model):
     section: so.Mapped[FairSection] = so.relationship(back_populates="images")
 
 
-class FairExhibitor(db.Model):
+class FairExhibitor(InvalidatesPageCache, db.Model):
     """A cooperative at a fair: invited or applied, then accepted or declined; booth and hall."""
 
     __table_args__ = (sa.UniqueConstraint("fair_id", "shop_id", name="uq_fair_exhibitor_shop"),)
@@ -143,7 +143,7 @@ class FairExhibitor(db.Model):
     )
 
 
-class FairFeaturedProduct(db.Model):
+class FairFeaturedProduct(InvalidatesPageCache, db.Model):
     """A product an exhibitor shows on the fair page (only approved products of its shop)."""
 
     exhibitor_id: so.Mapped[int] = so.mapped_column(
@@ -158,7 +158,7 @@ class FairFeaturedProduct(db.Model):
     product: so.Mapped[Product] = so.relationship()
 
 
-class ScheduleEvent(db.Model):
+class ScheduleEvent(InvalidatesPageCache, db.Model):
     __table_args__ = (
         sa.CheckConstraint("ends_at IS NULL OR ends_at >= starts_at", name="times_in_order"),
     )

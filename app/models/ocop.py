@@ -5,7 +5,7 @@ import sqlalchemy.orm as so
 from sqlalchemy.ext.hybrid import hybrid_method
 
 from app.extensions import db
-from app.models.base import UTCDateTime, utcnow
+from app.models.base import InvalidatesPageCache, UTCDateTime, utcnow
 from app.models.catalog import Product
 
 PRODUCT_GROUPS = ("food", "beverages", "herbal", "textiles", "souvenirs", "tourism")
@@ -19,7 +19,7 @@ class CertificateStatus:
     ALL = (PENDING, VERIFIED, REJECTED, REVOKED)
 
 
-class OcopCertificate(db.Model):
+class OcopCertificate(InvalidatesPageCache, db.Model):
     """An OCOP certificate as issued: its real dates are stored, never derived."""
 
     __table_args__ = (sa.CheckConstraint("stars BETWEEN 3 AND 5", name="stars_3_to_5"),)

@@ -6,6 +6,7 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 
 from app.extensions import db
+from app.models.base import InvalidatesPageCache
 
 
 class Province(db.Model):
@@ -20,7 +21,7 @@ class Province(db.Model):
         return f"<Province {self.slug}>"
 
 
-class Category(db.Model):
+class Category(InvalidatesPageCache, db.Model):
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
     slug: so.Mapped[str] = so.mapped_column(sa.String(60), unique=True)
     name_vi: so.Mapped[str] = so.mapped_column(sa.String(120))

@@ -7,7 +7,7 @@ import sqlalchemy.orm as so
 
 from app.extensions import db
 from app.models.accounts import User
-from app.models.base import UTCDateTime, utcnow
+from app.models.base import InvalidatesPageCache, UTCDateTime, utcnow
 from app.models.catalog import Product
 
 
@@ -16,7 +16,7 @@ class ReviewStatus:
     HIDDEN = "hidden"  # by an admin, after a report or on review
 
 
-class Review(db.Model):
+class Review(InvalidatesPageCache, db.Model):
     __table_args__ = (
         sa.UniqueConstraint("product_id", "user_id", name="uq_review_product_user"),
         sa.CheckConstraint("rating BETWEEN 1 AND 5", name="rating_1_to_5"),

@@ -4,7 +4,7 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 
 from app.extensions import db
-from app.models.base import UTCDateTime, utcnow
+from app.models.base import InvalidatesPageCache, UTCDateTime, utcnow
 from app.models.reference import Province
 
 
@@ -16,7 +16,7 @@ class ShopStatus:
     ALL = (PENDING, ACTIVE, SUSPENDED, REJECTED)
 
 
-class Shop(db.Model):
+class Shop(InvalidatesPageCache, db.Model):
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
     slug: so.Mapped[str] = so.mapped_column(sa.String(80), unique=True)
     name_vi: so.Mapped[str] = so.mapped_column(sa.String(160), default="")

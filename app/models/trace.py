@@ -6,14 +6,14 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 
 from app.extensions import db
-from app.models.base import UTCDateTime, utcnow
+from app.models.base import InvalidatesPageCache, UTCDateTime, utcnow
 from app.models.catalog import Product
 from app.models.reference import Province
 
 CERTIFICATION_SCHEMES = ("vietgap", "organic", "globalgap", "other")
 
 
-class Lot(db.Model):
+class Lot(InvalidatesPageCache, db.Model):
     """A production or harvest lot (lô hàng); its code is printed on packages and in QR codes."""
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
@@ -47,7 +47,7 @@ class Lot(db.Model):
         return f"<Lot {self.code}>"
 
 
-class LotCertification(db.Model):
+class LotCertification(InvalidatesPageCache, db.Model):
     """A certification the lot was produced under (VietGAP, organic...), with its number."""
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
@@ -58,7 +58,7 @@ class LotCertification(db.Model):
     lot: so.Mapped[Lot] = so.relationship(back_populates="certifications")
 
 
-class LotStep(db.Model):
+class LotStep(InvalidatesPageCache, db.Model):
     """One processing step (harvest, drying, fermenting, bottling...) on a date."""
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)

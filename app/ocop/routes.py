@@ -6,9 +6,7 @@ from app.accounts.permissions import role_required
 from app.catalog.forms import product_choices
 from app.extensions import db
 from app.forms import saved_or_none
-from app.i18n import tr
-from app.media import image_url
-from app.models import CertificateStatus, OcopCertificate, Product, Shop
+from app.models import CertificateStatus, OcopCertificate, Shop
 from app.models.ocop import PRODUCT_GROUPS
 from app.ocop import bp, services
 from app.ocop.forms import PRODUCT_GROUP_LABELS, CertificateForm, DecisionForm
@@ -209,87 +207,3 @@ def admin_decide(certificate_id: int, decision: str):
         return redirect(url_for("ocop.admin_review", certificate_id=certificate.id))
     flash(message(certificate), "success")
     return redirect(url_for("ocop.admin_queue"))
-
-
-# --- for templates of other blueprints (product and shop pages) --------------------------
-
-
-@bp.app_template_global()
-def ocop_certificate(product: Product):
-    """The certificate whose badge the product page shows, or None."""
-    return services.valid_certificate(product)
-
-
-@bp.app_template_global()
-def ocop_shop_certificates(shop: Shop):
-    return services.shop_certificates(shop)
-
-
-@bp.app_template_global()
-def ocop_status_label(status: str) -> str:
-    return {
-        CertificateStatus.PENDING: _("Waiting for verification"),
-        CertificateStatus.VERIFIED: _("Verified"),
-        CertificateStatus.REJECTED: _("Rejected"),
-        CertificateStatus.REVOKED: _("Revoked"),
-    }.get(status, status)
-
-
-@bp.app_template_global()
-def ocop_group_label(group: str | None) -> str:
-    return str(PRODUCT_GROUP_LABELS.get(group, "")) if group else ""
-
-
-@bp.app_template_global()
-def product_structured_data(product: Product, rating=None) -> dict:
-    """schema.org Product for search engines: name, image, offer in VND, brand, certification,
-    and the buyers' average rating when there are reviews."""
-    data = {
-        "@context": "https://schema.org",
-        "@type": "Product",
-        "name": tr(product, "name"),
-        "description": tr(product, "description")[:500],
-        "sku": product.sku,
-        "url": url_for("catalog.product_page", slug=product.slug, _external=True),
-        "brand": {"@type": "Brand", "name": tr(product.shop, "name")},
-        "offers": {
-            "@type": "Offer",
-            "price": product.price_vnd,
-            "priceCurrency": "VND",
-            "availability": "https://schema.org/"
-            + ("InStock" if product.stock > 0 else "OutOfStock"),
-            "url": url_for("catalog.product_page", slug=product.slug, _external=True),
-        },
-    }
-    if product.images:
-        data["image"] = [image_url(i.key, "lg", external=True) for i in product.images]
-    if product.gtin:
-        data["gtin"] = product.gtin
-    certificate = services.valid_certificate(product)
-    if certificate is not None:
-        data["hasCertification"] = {
-            "@type": "Certification",
-            "name": _("OCOP %(stars)s stars", stars=certificate.stars),
-            "certificationIdentification": certificate.certificate_no,
-            "issuedBy": {"@type": "Organization", "name": certificate.issuer},
-            "validFrom": certificate.issued_on.isoformat(),
-            "expires": certificate.expires_on.isoformat(),
-            "certificationRating": {
-                "@type": "Rating",
-                "ratingValue": certificate.stars,
-                "bestRating": 5,
-                "worstRating": 3,
-            },
-            "url": url_for(
-                "ocop.verify", certificate_no=certificate.certificate_no, _external=True
-            ),
-        }
-    if rating is not None and rating.count:
-        data["aggregateRating"] = {
-            "@type": "AggregateRating",
-            "ratingValue": rating.average,
-            "reviewCount": rating.count,
-            "bestRating": 5,
-            "worstRating": 1,
-        }
-    return data

@@ -138,3 +138,7 @@ class ShippingRateForm(FlaskForm):
         description=_l("Leave empty to always charge the fee."),
     )
     submit = SubmitField(_l("Save"))
+
+
+def payment_label(method: str) -> str:
+    return str(PAYMENT_LABELS.get(method, method))

@@ -2,7 +2,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from app.catalog.routes import render_product_page
+from app.catalog.pages import render_product_page
 from app.catalog.services import public_product_by_slug
 from app.extensions import db
 from app.fairs import services as fairs
@@ -23,7 +23,7 @@ from app.orders.forms import (
     ShippingRateForm,
     StaffCancelForm,
 )
-from app.orders.states import STAFF, STATUS_LABELS, OrderStateError, can_move, status_label
+from app.orders.states import STAFF, STATUS_LABELS, OrderStateError, can_move
 from app.paging import page_arg
 from app.payments import services as payments
 from app.payments import stripe_gateway
@@ -368,26 +368,3 @@ def manage_shipping(slug: str):
     elif form.is_submitted():
         status = 400
     return render_template("orders/manage_shipping.html", shop=shop, form=form), status
-
-
-# --- template helpers -----------------------------------------------------------------------
-
-
-@bp.app_template_global()
-def order_status_label(status: str) -> str:
-    return status_label(status)
-
-
-@bp.app_template_global()
-def payment_label(method: str) -> str:
-    return str(PAYMENT_LABELS.get(method, method))
-
-
-@bp.app_template_global()
-def cart_count() -> int:
-    """Units in the visitor's cart, for the header (never breaks a page)."""
-    try:
-        return carts.item_count(current_user)
-    except Exception:  # e.g. an error page rendered after the database went away
-        db.session.rollback()
-        return 0

@@ -295,27 +295,3 @@ def admin_rates():
         _("Rates for %(slug)s are saved; orders already placed keep theirs.", slug=slug), "success"
     )
     return redirect(url_for("payouts.admin_payouts"))
-
-
-# --- template helpers -----------------------------------------------------------------------
-
-KIND_LABELS = {
-    "sale": _l("Sale"),
-    "refund": _l("Refund"),
-    "payout": _l("Payout"),
-    "payout_failed": _l("Payout failed, money back"),
-    "reversal": _l("Transfer reversed"),
-    "adjustment": _l("Adjustment"),
-}
-PAYOUT_LABELS = {
-    "pending": _l("Waiting"),
-    "paid": _l("Paid"),
-    "failed": _l("Failed"),
-    "bank": _l("Bank transfer"),
-    "stripe": _l("Stripe"),
-}
-
-
-@bp.app_template_global()
-def ledger_label(kind: str) -> str:
-    return str(KIND_LABELS.get(kind) or PAYOUT_LABELS.get(kind) or kind)

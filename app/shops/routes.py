@@ -7,7 +7,7 @@ from app.extensions import db
 from app.forms import choices
 from app.i18n import tr
 from app.media import ImageRejected
-from app.models import ShopStatus
+from app.ocop import services as ocop
 from app.page_cache import cached_for_anonymous
 from app.paging import page_arg
 from app.shops import bp, services
@@ -34,7 +34,12 @@ def shop_page(slug: str):
         per_page=24,
         error_out=False,
     )
-    return render_template("shops/shop.html", shop=shop, pagination=pagination)
+    return render_template(
+        "shops/shop.html",
+        shop=shop,
+        certificates=ocop.shop_certificates(shop),
+        pagination=pagination,
+    )
 
 
 @bp.route("/manage/")
@@ -109,13 +114,3 @@ def shop_document(slug: str, document_id: int):
     response.headers["Cache-Control"] = "private, no-store"
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response
-
-
-@bp.app_template_global()
-def shop_status_label(status: str) -> str:
-    return {
-        ShopStatus.PENDING: _("Waiting for verification"),
-        ShopStatus.ACTIVE: _("Active"),
-        ShopStatus.SUSPENDED: _("Suspended"),
-        ShopStatus.REJECTED: _("Registration refused"),
-    }.get(status, status)

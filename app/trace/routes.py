@@ -6,7 +6,7 @@ from app.catalog.forms import product_choices
 from app.extensions import db
 from app.forms import choices, saved_or_none
 from app.i18n import tr
-from app.models import Product
+from app.ocop import services as ocop
 from app.page_cache import cached_for_anonymous
 from app.paging import page_arg
 from app.shops.services import all_provinces, managed_shop
@@ -28,7 +28,12 @@ MAX_LABELS = 96
 @cached_for_anonymous
 def lot_page(code: str):
     lot = services.public_lot(code) or abort(404)
-    return render_template("trace/lot.html", lot=lot, schemes=SCHEME_LABELS)
+    return render_template(
+        "trace/lot.html",
+        lot=lot,
+        certificate=ocop.valid_certificate(lot.product),
+        schemes=SCHEME_LABELS,
+    )
 
 
 @gs1_bp.route("/trace/qr/<code>.<any(svg, png):kind>")
@@ -121,8 +126,3 @@ def lot_labels(slug: str, lot_id: int):
     return render_template(
         "trace/labels.html", shop=shop, lot=lot, count=count, qr_url=services.qr_url(lot)
     )
-
-
-@bp.app_template_global()
-def product_current_lots(product: Product):
-    return services.current_lots(product)

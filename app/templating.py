@@ -1,0 +1,54 @@
+"""What every template may call, registered once, with the module that owns each.
+
+Templates of one blueprint show codes of another (an admin page lists shop statuses, a staff
+page shows payment methods), and the page frame shows the cart and the staff's shops on every
+page. Those are the only names templates get beyond their view's variables: a page that needs
+a query of its own (a product's certificate or lots, a shop's certificates) is given the
+result by its view, so reading the view tells what the template needs.
+"""
+
+from flask import Flask
+from flask_login import current_user
+
+from app.catalog.labels import product_status_label
+from app.extensions import db
+from app.fairs.services import pending_invitations
+from app.ocop.labels import certificate_status_label, product_group_label
+from app.orders import cart as carts
+from app.orders.forms import payment_label
+from app.orders.states import status_label as order_status_label
+from app.payouts.labels import ledger_label
+from app.shops.labels import shop_status_label
+
+
+def cart_count() -> int:
+    """Units in the visitor's cart, for the header (never breaks a page)."""
+    try:
+        return carts.item_count(current_user)
+    except Exception:  # e.g. an error page rendered after the database went away
+        db.session.rollback()
+        return 0
+
+
+def staff_shops() -> dict:
+    """The shops the signed-in staff member or admin manages, for the header menu."""
+    if current_user.is_authenticated and current_user.role in ("staff", "admin"):
+        return {"my_shops": current_user.shops}
+    return {"my_shops": []}
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_env.globals.update(
+        # labels of domain codes
+        status_label=product_status_label,
+        shop_status_label=shop_status_label,
+        ocop_status_label=certificate_status_label,
+        ocop_group_label=product_group_label,
+        order_status_label=order_status_label,
+        payment_label=payment_label,
+        ledger_label=ledger_label,
+        # the page frame: header and staff navigation (shops/_manage_nav.html)
+        cart_count=cart_count,
+        pending_fair_invitations=pending_invitations,
+    )
+    app.context_processor(staff_shops)
