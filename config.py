@@ -1,4 +1,4 @@
-"""Settings read from the environment (see DESIGN.md, "Configuration")."""
+"""Settings read from the environment (README.md, "Configuration", lists them)."""
 
 import os
 import secrets
@@ -40,6 +40,8 @@ class Config:
     MAIL_SERVER = os.environ.get("MAIL_SERVER")  # SMTP when set, else the file outbox
     MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))
     MAIL_SENDER = os.environ.get("MAIL_SENDER", "Chợ HTX <no-reply@chohtx.vn>")
+    # Where the site is served, for links in mail sent outside a request (CLI commands, jobs).
+    PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000")
     REDIS_URL = os.environ.get("REDIS_URL")
     # With Redis: page cache, rate-limit counters and background jobs are shared by workers.
     CACHE_KEY_PREFIX = os.environ.get("CACHE_KEY_PREFIX", "chohtx:")
@@ -130,6 +132,10 @@ class ProductionConfig(Config):
 
 
 def config_from_environment() -> type[Config]:
+    """The settings class APP_ENV (or FLASK_ENV) names: production, testing (the test suite
+    sets it) or, by default, development."""
+    if _environment() == "testing":
+        return TestingConfig
     if _environment() == "production":
         if not os.environ.get("SECRET_KEY"):
             raise RuntimeError("SECRET_KEY must be set when APP_ENV=production.")

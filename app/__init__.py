@@ -4,7 +4,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from config import BASE_DIR, Config, config_from_environment
+from config import BASE_DIR, INSTANCE_DIR, Config, config_from_environment
 
 
 def create_app(config: type[Config] | dict | None = None) -> Flask:
@@ -12,7 +12,7 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
         __name__,
         template_folder=str(BASE_DIR / "templates"),
         static_folder=str(BASE_DIR / "static"),
-        instance_path=str(BASE_DIR / "instance"),
+        instance_path=str(INSTANCE_DIR),
     )
     app.config.from_object(config_from_environment())
     if isinstance(config, dict):

@@ -4,7 +4,6 @@ The message is built at once; delivering it is a background job (app.jobs) when 
 configured, so a slow mail server never holds up a request.
 """
 
-import os
 import smtplib
 import time
 from email import message_from_bytes, policy
@@ -20,7 +19,7 @@ from app.unit_of_work import after_commit
 
 def public_base_url() -> str:
     """Where the site is served, for links in mail sent outside a request (CLI commands)."""
-    return os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000")
+    return current_app.config["PUBLIC_BASE_URL"]
 
 
 def send_email(to: str, subject: str, text: str) -> EmailMessage:

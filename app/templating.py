@@ -13,6 +13,7 @@ from flask_login import current_user
 from app.catalog.labels import product_status_label
 from app.extensions import db
 from app.fairs.services import pending_invitations
+from app.models import Role
 from app.ocop.labels import certificate_status_label, product_group_label
 from app.orders import cart as carts
 from app.orders.forms import payment_label
@@ -32,7 +33,7 @@ def cart_count() -> int:
 
 def staff_shops() -> dict:
     """The shops the signed-in staff member or admin manages, for the header menu."""
-    if current_user.is_authenticated and current_user.role in ("staff", "admin"):
+    if current_user.is_authenticated and current_user.manages_shops:
         return {"my_shops": current_user.shops}
     return {"my_shops": []}
 
@@ -50,5 +51,6 @@ def init_app(app: Flask) -> None:
         # the page frame: header and staff navigation (shops/_manage_nav.html)
         cart_count=cart_count,
         pending_fair_invitations=pending_invitations,
+        Role=Role,  # compare roles by name: current_user.role == Role.VIEWER
     )
     app.context_processor(staff_shops)

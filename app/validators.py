@@ -1,4 +1,4 @@
-"""Formats from DOMAIN.md, one check each, shared by forms, the CLI and imports."""
+"""The formats of docs/contracts.md ("Formats"), one check each, shared by forms, the CLI and imports."""
 
 import re
 
@@ -26,8 +26,15 @@ class ReasonError(ValueError):
     """A moderation or verification reason that is missing or too long (message for the user)."""
 
 
+def one_line(text: str | None) -> str:
+    """Text typed into a one-line field (a reference, a reason, a name): every run of white
+    space, line breaks included, becomes one space, and the ends are trimmed."""
+    return " ".join((text or "").split())
+
+
 def clean_reason(reason: str | None, required: bool) -> str:
-    """The reason an admin gives for a decision, shown to the people it concerns."""
+    """The reason an admin gives for a decision, shown to the people it concerns (its line
+    breaks kept: it may run to paragraphs)."""
     from flask_babel import gettext as _
 
     reason = (reason or "").strip()

@@ -22,8 +22,10 @@ from flask_migrate import upgrade
 from app import create_app
 from app.extensions import db
 from app.search import postgres_backend
-from config import TestingConfig
 from tests.factories import ProductFactory, ShopFactory, staff_of
+
+# Every app the suite creates starts from TestingConfig itself (config_from_environment).
+os.environ["APP_ENV"] = "testing"
 
 
 def postgres_url() -> str | None:
@@ -96,7 +98,6 @@ def template_db(tmp_path_factory):
 
 def _settings(tmp_path) -> dict:
     return {
-        **{k: getattr(TestingConfig, k) for k in dir(TestingConfig) if k.isupper()},
         "WTF_CSRF_ENABLED": False,
         "UPLOAD_DIR": str(tmp_path / "uploads"),
         "DOCUMENT_DIR": str(tmp_path / "documents"),

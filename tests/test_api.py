@@ -1,4 +1,4 @@
-"""Public JSON API v1: the shapes of DESIGN.md, checked against our own OpenAPI document."""
+"""Public JSON API v1: the shapes of docs/contracts.md, checked against our own OpenAPI document."""
 
 from datetime import timedelta
 

@@ -1,4 +1,4 @@
-"""`flask catalog import`: the operator's product CSV (DESIGN.md, "Product CSV")."""
+"""`flask catalog import`: the operator's product CSV (docs/contracts.md, "CSV")."""
 
 import csv
 import io

@@ -120,7 +120,8 @@ def test_bad_reviews_are_refused_with_a_message(client, product, buyer, data, me
     assert reviews() == []
 
 
-def test_product_page_shows_average_paginated_reviews_and_aggregate_rating(client, product):
+def test_product_page_shows_average_paginated_reviews_and_aggregate_rating(app, client, product):
+    app.config["PER_PAGE"] = 10  # the one page-size setting of every HTML list
     for n, rating in enumerate([5, 4, 4, 3] + [5] * 8):
         user = UserFactory(name=f"Người mua {n}")
         db.session.add(

@@ -1,4 +1,4 @@
-"""The role checks: `@role_required("admin")` on a route, and `require_admin(user)` at the
+"""The role checks: `@role_required(Role.ADMIN)` on a route, and `require_admin(user)` at the
 top of every service that carries out an admin decision (services never trust their caller).
 
 Shop-level rights (staff of *this* shop) stay in `app.shops.services.require_shop_staff`.

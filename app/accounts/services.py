@@ -8,7 +8,7 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 from app.extensions import db
 from app.mail import send_email
-from app.models import ROLES, User
+from app.models import ROLES, Role, User
 
 
 class AccountError(ValueError):
@@ -24,7 +24,7 @@ def find_user_by_email(email: str) -> User | None:
 
 
 def create_user(
-    email: str, password: str, name: str, role: str = "buyer", locale: str = "vi"
+    email: str, password: str, name: str, role: str = Role.BUYER, locale: str = "vi"
 ) -> User:
     if role not in ROLES:
         raise AccountError(_("Unknown role %(role)s.", role=role))

@@ -19,7 +19,18 @@ from app.catalog import moderation
 from app.catalog.services import all_categories
 from app.extensions import db
 from app.i18n import current_lang, format_vnd, tr
-from app.models import ROLES, ProductStatus, Report, ReportStatus, Review, Shop, ShopStatus, User
+from app.models import (
+    ROLES,
+    ProductStatus,
+    Report,
+    ReportStatus,
+    Review,
+    Role,
+    Shop,
+    ShopStatus,
+    User,
+)
+from app.paging import paginate
 from app.reports.services import REASON_LABELS
 from app.reviews import services as reviews
 from app.security import safe_redirect_target
@@ -27,15 +38,11 @@ from app.shops import services as shops
 from app.shops.labels import shop_status_label
 from app.validators import ReasonError, is_tax_code
 
-admin_only = role_required("admin")
+admin_only = role_required(Role.ADMIN)
 
 
 def page_arg() -> int:
     return max(request.args.get("page", 1, type=int) or 1, 1)
-
-
-def paginate(query, per_page: int = 25):
-    return db.paginate(query, page=page_arg(), per_page=per_page, error_out=False)
 
 
 def form_errors(form) -> str:
@@ -333,7 +340,7 @@ def audit_log():
     filters = audit_filters()
     return render_template(
         "admin/audit.html",
-        pagination=paginate(services.audit_query(filters), per_page=50),
+        pagination=paginate(services.audit_query(filters)),
         filters=filters,
         actions=services.audit_actions(),
         target_types=services.audit_target_types(),
@@ -405,7 +412,7 @@ def default_period() -> str:
 
 
 @bp.route("/admin/stats")
-@role_required("admin", "viewer")
+@role_required(Role.ADMIN, Role.VIEWER)
 def statistics():
     period, province, period_text = stats_selection()
     lang = current_lang()
@@ -457,7 +464,7 @@ def statistics():
 
 
 @bp.route("/admin/stats.csv")
-@role_required("admin", "viewer")
+@role_required(Role.ADMIN, Role.VIEWER)
 def statistics_csv():
     period, province, period_text = stats_selection()
     result = stats.table(period, current_lang(), province)

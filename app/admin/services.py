@@ -24,6 +24,7 @@ from app.models import (
     ReportStatus,
     Review,
     ReviewStatus,
+    Role,
     Shop,
     ShopStatus,
     User,
@@ -183,7 +184,7 @@ def users_query(q: str = "", role: str = "") -> sa.Select:
 def _other_active_admins(user: User) -> int:
     return db.session.scalar(
         sa.select(sa.func.count(User.id)).where(
-            User.role == "admin", User.is_active_account.is_(True), User.id != user.id
+            User.role == Role.ADMIN, User.is_active_account.is_(True), User.id != user.id
         )
     )
 
@@ -194,7 +195,7 @@ def change_role(admin: User, user: User, role: str) -> None:
         raise AdminError(_("Unknown role."))
     if user.role == role:
         return
-    if user.role == "admin" and user.is_active_account and _other_active_admins(user) == 0:
+    if user.is_admin and user.is_active_account and _other_active_admins(user) == 0:
         raise AdminError(
             _("%(email)s is the last admin: make someone else admin first.", email=user.email)
         )
@@ -208,7 +209,7 @@ def set_active(admin: User, user: User, active: bool, reason: str = "") -> None:
     reason = clean_reason(reason, required=False)
     if user.is_active_account == active:
         return
-    if not active and user.role == "admin" and _other_active_admins(user) == 0:
+    if not active and user.is_admin and _other_active_admins(user) == 0:
         raise AdminError(
             _("%(email)s is the last admin and cannot be deactivated.", email=user.email)
         )

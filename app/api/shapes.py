@@ -1,4 +1,4 @@
-"""The JSON shapes of API v1 (DESIGN.md, "Public JSON API v1"); openapi.py describes them."""
+"""The JSON shapes of API v1 (docs/contracts.md, "Public JSON API v1"); openapi.py describes them."""
 
 from flask import url_for
 

@@ -1,4 +1,4 @@
-"""Product CSV import (DESIGN.md, "Product CSV"): check every row first, then write in one go.
+"""Product CSV import (docs/contracts.md, "CSV"): check every row first, then write in one go.
 
 An import is all-or-nothing unless skip_bad is asked for, because a half-imported catalogue is
 harder to repair than none: the operator fixes the listed lines and runs the same file again,

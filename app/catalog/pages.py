@@ -9,12 +9,11 @@ from flask import render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app.extensions import db
 from app.i18n import tr
 from app.media import image_url
 from app.models import OcopCertificate, Product
 from app.ocop import services as ocop
-from app.paging import page_arg
+from app.paging import paginate
 from app.reviews import services as reviews
 from app.trace import services as trace
 
@@ -28,12 +27,7 @@ def render_product_page(product: Product, status: int = 200):
         certificate=certificate,
         lots=trace.current_lots(product),
         structured_data=product_structured_data(product, certificate, rating),
-        reviews=db.paginate(
-            reviews.product_reviews_query(product),
-            page=page_arg(),
-            per_page=10,
-            error_out=False,
-        ),
+        reviews=paginate(reviews.product_reviews_query(product)),
         rating=rating,
         can_review=reviews.has_received(current_user, product),
         my_review=reviews.review_by(current_user, product),

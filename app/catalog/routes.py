@@ -5,13 +5,12 @@ from flask_login import current_user, login_required
 from app.catalog import bp, services
 from app.catalog.forms import ProductForm, StockForm
 from app.catalog.pages import render_product_page
-from app.extensions import db
 from app.forms import choices, saved_or_none
 from app.i18n import tr
 from app.media import ImageRejected
 from app.models import ProductStatus
 from app.page_cache import cached_for_anonymous
-from app.paging import page_arg
+from app.paging import paginate
 from app.security import safe_redirect_target
 from app.shops.services import managed_shop
 
@@ -24,9 +23,7 @@ def save_product(form, save):
 @cached_for_anonymous
 def category_page(slug: str):
     category = services.category_by_slug(slug) or abort(404)
-    pagination = db.paginate(
-        services.category_products_query(category), page=page_arg(), per_page=24, error_out=False
-    )
+    pagination = paginate(services.category_products_query(category))
     return render_template("catalog/category.html", category=category, pagination=pagination)
 
 
@@ -60,9 +57,7 @@ def product_form(**kwargs) -> ProductForm:
 def manage_products(slug: str):
     shop = managed_shop(current_user, slug)
     status = request.args.get("status")
-    pagination = db.paginate(
-        services.staff_products_query(shop, status), page=page_arg(), per_page=25, error_out=False
-    )
+    pagination = paginate(services.staff_products_query(shop, status))
     return render_template(
         "catalog/manage_products.html",
         shop=shop,

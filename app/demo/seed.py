@@ -19,7 +19,7 @@ from app.demo.fair import ensure_demo_fair
 from app.extensions import db
 from app.mail import public_base_url
 from app.media import StoredImage, delete_image, store_image
-from app.models import Category, Lot, OcopCertificate, Product, ProductImage, Shop, User
+from app.models import Category, Lot, OcopCertificate, Product, ProductImage, Role, Shop, User
 from app.ocop.services import CertificateInput, record_verified_certificate
 from app.shops.services import add_staff, create_shop, find_province, shop_by_slug
 from app.text import fold
@@ -53,9 +53,9 @@ def seed_demo() -> SeedReport:
     try:
         _fill_shops(shops, report)
         _add_products(shops, report)
-        admin = next(users[user.email] for user in data.USERS if user.role == "admin")
+        admin = next(users[user.email] for user in data.USERS if user.role == Role.ADMIN)
         _add_certificates(shops, admin, report)
-        organiser = next(users[user.email] for user in data.USERS if user.role == "organiser")
+        organiser = next(users[user.email] for user in data.USERS if user.role == Role.ORGANISER)
         report.fairs = ensure_demo_fair(organiser, shops)
         _add_payout_accounts(shops)
         _add_lots(shops, report)

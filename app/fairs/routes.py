@@ -18,11 +18,11 @@ from app.fairs.forms import (
 from app.forms import ActionForm, add_error, choices
 from app.i18n import current_lang, tr
 from app.media import ImageRejected
-from app.models import ExhibitorStatus, FairStatus, Shop
+from app.models import ExhibitorStatus, FairStatus, Role, Shop
 from app.page_cache import cached_for_anonymous
 from app.shops.services import all_provinces, managed_shop
 
-ORGANISER = ("organiser", "admin")
+ORGANISER = (Role.ORGANISER, Role.ADMIN)
 
 
 # --- public pages ---------------------------------------------------------------------------

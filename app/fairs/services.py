@@ -4,13 +4,11 @@ Every change goes through a function here that checks who may make it (an organi
 only their own fairs, admins any; staff answer only for their own shops) and commits once.
 """
 
-import io
 from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import nh3
-import segno
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 from flask import current_app, url_for
@@ -37,6 +35,7 @@ from app.models import (
     Product,
     ProductStatus,
     Province,
+    Role,
     ScheduleEvent,
     SectionKind,
     Shop,
@@ -45,6 +44,7 @@ from app.models import (
 )
 from app.models.base import VIETNAM, utcnow
 from app.orders.sales import ShopSales, sales_by_fair
+from app.qr import qr_file
 from app.shops.services import require_shop_staff
 from app.text import fold, slugify
 
@@ -90,7 +90,7 @@ def fair_by_slug(slug: str) -> Fair | None:
 def may_edit(user: User, fair: Fair) -> bool:
     if not user.is_authenticated:
         return False
-    return user.role == "admin" or (user.role == "organiser" and fair.organiser_id == user.id)
+    return user.is_admin or (user.role == Role.ORGANISER and fair.organiser_id == user.id)
 
 
 def require_organiser(user: User, fair: Fair) -> None:
@@ -118,7 +118,7 @@ def viewable_fair(user: User, slug: str) -> Fair:
 
 def fairs_of(user: User) -> list[Fair]:
     query = sa.select(Fair).order_by(Fair.starts_on.desc(), Fair.id.desc())
-    if user.role != "admin":
+    if not user.is_admin:
         query = query.where(Fair.organiser_id == user.id)
     return list(db.session.scalars(query))
 
@@ -203,7 +203,7 @@ def save_fair(user: User, fair: Fair | None, values: dict, cover: bytes | None =
     """Create a fair (as a draft, organised by `user`) or change one; a new cover replaces
     the old image once the row is committed. Raises FairError or ImageRejected."""
     if fair is None:
-        if user.role not in ("organiser", "admin"):
+        if user.role not in (Role.ORGANISER, Role.ADMIN):
             raise Forbidden()
     else:
         require_organiser(user, fair)
@@ -812,9 +812,7 @@ def attributed_fair_id(fair_slug: str | None, product_id: int) -> int | None:
 
 
 def qr_svg(url: str) -> bytes:
-    out = io.BytesIO()
-    segno.make(url, error="m").save(out, kind="svg", scale=10, border=2, xmldecl=False)
-    return out.getvalue()
+    return qr_file(url, "svg", scale=10, border=2)
 
 
 # --- sales ------------------------------------------------------------------------------

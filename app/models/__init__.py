@@ -1,6 +1,6 @@
 """All models, importable from one place (Alembic and the app see the same metadata)."""
 
-from app.models.accounts import ROLES, User
+from app.models.accounts import ROLES, Role, User
 from app.models.audit import AuditEntry
 from app.models.catalog import Product, ProductImage, ProductStatus
 from app.models.fairs import (
@@ -49,6 +49,7 @@ __all__ = [
     "REPORT_REASONS",
     "REPORT_TARGETS",
     "ROLES",
+    "Role",
     "AccountKind",
     "LedgerAccount",
     "LedgerEntry",

@@ -1,4 +1,5 @@
 from datetime import datetime
+from enum import StrEnum
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
@@ -8,7 +9,19 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from app.extensions import db
 from app.models.base import UTCDateTime, utcnow
 
-ROLES = ("buyer", "staff", "admin", "organiser", "viewer")
+
+class Role(StrEnum):
+    """A user's role. A StrEnum: the database keeps the plain words, and a member equals its
+    word, so forms, URLs and templates compare roles as before."""
+
+    BUYER = "buyer"
+    STAFF = "staff"
+    ADMIN = "admin"
+    ORGANISER = "organiser"
+    VIEWER = "viewer"
+
+
+ROLES = tuple(Role)
 
 
 class User(UserMixin, db.Model):
@@ -16,7 +29,7 @@ class User(UserMixin, db.Model):
     email: so.Mapped[str] = so.mapped_column(sa.String(254), unique=True)
     name: so.Mapped[str] = so.mapped_column(sa.String(120))
     password_hash: so.Mapped[str] = so.mapped_column(sa.String(256))
-    role: so.Mapped[str] = so.mapped_column(sa.String(20), default="buyer")
+    role: so.Mapped[str] = so.mapped_column(sa.String(20), default=Role.BUYER)
     locale: so.Mapped[str] = so.mapped_column(sa.String(5), default="vi")
     is_active_account: so.Mapped[bool] = so.mapped_column(default=True)
     created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
@@ -31,13 +44,18 @@ class User(UserMixin, db.Model):
 
     @property
     def is_admin(self) -> bool:
-        return self.role == "admin"
+        return self.role == Role.ADMIN
 
     @property
     def may_register_shop(self) -> bool:
         """Buyers and staff register cooperatives (and become their staff); admins,
         organisers and viewers keep to their own role."""
-        return self.role in ("buyer", "staff")
+        return self.role in (Role.BUYER, Role.STAFF)
+
+    @property
+    def manages_shops(self) -> bool:
+        """Staff manage their cooperatives' shops, and admins every shop."""
+        return self.role in (Role.STAFF, Role.ADMIN)
 
     @property
     def shops(self) -> list:

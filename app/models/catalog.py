@@ -1,4 +1,5 @@
 from datetime import datetime
+from enum import StrEnum
 from typing import Optional
 
 import sqlalchemy as sa
@@ -10,13 +11,15 @@ from app.models.reference import Category
 from app.models.shops import Shop
 
 
-class ProductStatus:
+class ProductStatus(StrEnum):
     DRAFT = "draft"
     PENDING = "pending"
     APPROVED = "approved"
     REJECTED = "rejected"
     CHANGES_REQUESTED = "changes_requested"
-    ALL = (DRAFT, PENDING, APPROVED, REJECTED, CHANGES_REQUESTED)
+
+
+ProductStatus.ALL = tuple(ProductStatus)
 
 
 class Product(InvalidatesPageCache, db.Model):

@@ -1,6 +1,7 @@
 """Trade fairs: an organiser's bilingual showcase page, its exhibitors, sections and schedule."""
 
 from datetime import date, datetime
+from enum import StrEnum
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
@@ -13,23 +14,30 @@ from app.models.reference import Province
 from app.models.shops import Shop
 
 
-class FairStatus:
+class FairStatus(StrEnum):
     DRAFT = "draft"
     PUBLISHED = "published"
     ARCHIVED = "archived"
-    ALL = (DRAFT, PUBLISHED, ARCHIVED)
-    PUBLIC = (PUBLISHED, ARCHIVED)  # an archived fair keeps its page (posters still link it)
 
 
-class ExhibitorStatus:
+FairStatus.ALL = tuple(FairStatus)
+FairStatus.PUBLIC = (
+    FairStatus.PUBLISHED,
+    FairStatus.ARCHIVED,
+)  # an archived fair keeps its page (posters still link it)
+
+
+class ExhibitorStatus(StrEnum):
     INVITED = "invited"  # the organiser asked; the shop's staff answer
     APPLIED = "applied"  # the shop asked; the organiser answers
     ACCEPTED = "accepted"
     DECLINED = "declined"
-    ALL = (INVITED, APPLIED, ACCEPTED, DECLINED)
 
 
-class SectionKind:
+ExhibitorStatus.ALL = tuple(ExhibitorStatus)
+
+
+class SectionKind(StrEnum):
     TEXT = "text"
     PRODUCTS = "products"
     EXHIBITORS = "exhibitors"
@@ -37,7 +45,9 @@ class SectionKind:
     BOOTH_MAP = "booth_map"
     GALLERY = "gallery"
     SHOP = "shop"
-    ALL = (TEXT, PRODUCTS, EXHIBITORS, SCHEDULE, BOOTH_MAP, GALLERY, SHOP)
+
+
+SectionKind.ALL = tuple(SectionKind)
 
 
 class Fair(InvalidatesPageCache, db.Model):

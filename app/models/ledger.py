@@ -7,6 +7,7 @@ a positive amount on a shop's account is money the marketplace owes that shop.
 """
 
 from datetime import datetime
+from enum import StrEnum
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
@@ -18,21 +19,28 @@ from app.models.orders import ShopOrder
 from app.models.shops import Shop
 
 
-class AccountKind:
+class AccountKind(StrEnum):
     # a cooperative's accounts
     PENDING = "pending"  # earned, still inside the return window
     AVAILABLE = "available"  # payable at the next payout (negative: carried forward)
     PAID_OUT = "paid_out"  # sent to the cooperative
-    SHOP = (PENDING, AVAILABLE, PAID_OUT)
     # the marketplace's accounts
     CLEARING = "clearing"  # buyers' money, from a delivered sale until it is shared out
     COMMISSION = "commission"
     REFUNDS = "refunds"  # paid back to buyers
     ADJUSTMENTS = "adjustments"  # manual corrections by the operator
-    MARKET = (CLEARING, COMMISSION, REFUNDS, ADJUSTMENTS)
 
 
-class TransactionKind:
+AccountKind.SHOP = (AccountKind.PENDING, AccountKind.AVAILABLE, AccountKind.PAID_OUT)
+AccountKind.MARKET = (
+    AccountKind.CLEARING,
+    AccountKind.COMMISSION,
+    AccountKind.REFUNDS,
+    AccountKind.ADJUSTMENTS,
+)
+
+
+class TransactionKind(StrEnum):
     SALE = "sale"
     RELEASE = "release"  # pending → available after the return window
     REFUND = "refund"
@@ -99,12 +107,12 @@ class LedgerEntry(db.Model):
     account: so.Mapped[LedgerAccount] = so.relationship()
 
 
-class PayoutMethod:
+class PayoutMethod(StrEnum):
     BANK = "bank"
     STRIPE = "stripe"
 
 
-class PayoutStatus:
+class PayoutStatus(StrEnum):
     PENDING = "pending"  # bank: in the batch file, waiting for the operator; Stripe: sending
     PAID = "paid"
     FAILED = "failed"  # the money went back to the shop's available balance

@@ -1,4 +1,5 @@
 from datetime import date, datetime
+from enum import StrEnum
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
@@ -11,12 +12,14 @@ from app.models.catalog import Product
 PRODUCT_GROUPS = ("food", "beverages", "herbal", "textiles", "souvenirs", "tourism")
 
 
-class CertificateStatus:
+class CertificateStatus(StrEnum):
     PENDING = "pending"  # submitted by staff, waiting for an admin
     VERIFIED = "verified"
     REJECTED = "rejected"  # by an admin, with a reason the staff see
     REVOKED = "revoked"  # was verified; an admin withdrew it, with a reason
-    ALL = (PENDING, VERIFIED, REJECTED, REVOKED)
+
+
+CertificateStatus.ALL = tuple(CertificateStatus)
 
 
 class OcopCertificate(InvalidatesPageCache, db.Model):

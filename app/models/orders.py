@@ -1,6 +1,7 @@
 """Carts and orders: one Order per checkout, one ShopOrder per cooperative, lines copied at purchase."""
 
 from datetime import datetime
+from enum import StrEnum
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
@@ -13,23 +14,28 @@ from app.models.reference import Province
 from app.models.shops import Shop
 
 
-class PaymentMethod:
+class PaymentMethod(StrEnum):
     COD = "cod"
     BANK_TRANSFER = "bank_transfer"
     CARD = "card"
-    ALL = (COD, BANK_TRANSFER, CARD)
-    PREPAID = (BANK_TRANSFER, CARD)  # paid before packing, so unpaid ones expire
 
 
-class PaymentStatus:
+PaymentMethod.ALL = tuple(PaymentMethod)
+# Paid before packing, so unpaid ones expire.
+PaymentMethod.PREPAID = (PaymentMethod.BANK_TRANSFER, PaymentMethod.CARD)
+
+
+class PaymentStatus(StrEnum):
     UNPAID = "unpaid"
     PAID = "paid"
     PARTIALLY_REFUNDED = "partially_refunded"
     REFUNDED = "refunded"
-    ALL = (UNPAID, PAID, PARTIALLY_REFUNDED, REFUNDED)
 
 
-class ShopOrderStatus:
+PaymentStatus.ALL = tuple(PaymentStatus)
+
+
+class ShopOrderStatus(StrEnum):
     PENDING_PAYMENT = "pending_payment"
     PAID = "paid"
     PACKED = "packed"
@@ -39,17 +45,9 @@ class ShopOrderStatus:
     CANCELLED = "cancelled"
     PARTIALLY_REFUNDED = "partially_refunded"
     REFUNDED = "refunded"
-    ALL = (
-        PENDING_PAYMENT,
-        PAID,
-        PACKED,
-        SHIPPED,
-        DELIVERED,
-        COMPLETED,
-        CANCELLED,
-        PARTIALLY_REFUNDED,
-        REFUNDED,
-    )
+
+
+ShopOrderStatus.ALL = tuple(ShopOrderStatus)
 
 
 class CartItem(db.Model):

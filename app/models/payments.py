@@ -1,6 +1,7 @@
 """Money in and out of orders: payments received, refunds, and the Stripe events already handled."""
 
 from datetime import datetime
+from enum import StrEnum
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
@@ -33,7 +34,7 @@ class Payment(db.Model):
     confirmed_by: so.Mapped[User | None] = so.relationship()
 
 
-class RefundStatus:
+class RefundStatus(StrEnum):
     PENDING = "pending"  # sent to Stripe, answer not yet recorded
     SUCCEEDED = "succeeded"
     FAILED = "failed"

@@ -1,6 +1,7 @@
 """Reports from buyers and visitors about a product, a shop or a review: the admins' queue."""
 
 from datetime import datetime
+from enum import StrEnum
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
@@ -13,7 +14,7 @@ REPORT_REASONS = ("counterfeit", "prohibited", "misleading", "offensive", "spam"
 REPORT_TARGETS = ("product", "shop", "review")
 
 
-class ReportStatus:
+class ReportStatus(StrEnum):
     OPEN = "open"
     DISMISSED = "dismissed"
     ACTIONED = "actioned"  # the product was hidden, the shop suspended or the review hidden

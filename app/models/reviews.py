@@ -1,6 +1,7 @@
 """Buyers' reviews of products they received, with one answer from the shop."""
 
 from datetime import datetime
+from enum import StrEnum
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
@@ -11,7 +12,7 @@ from app.models.base import InvalidatesPageCache, UTCDateTime, utcnow
 from app.models.catalog import Product
 
 
-class ReviewStatus:
+class ReviewStatus(StrEnum):
     VISIBLE = "visible"
     HIDDEN = "hidden"  # by an admin, after a report or on review
 

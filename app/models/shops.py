@@ -1,4 +1,5 @@
 from datetime import datetime
+from enum import StrEnum
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
@@ -8,12 +9,14 @@ from app.models.base import InvalidatesPageCache, UTCDateTime, utcnow
 from app.models.reference import Province
 
 
-class ShopStatus:
+class ShopStatus(StrEnum):
     PENDING = "pending"
     ACTIVE = "active"
     SUSPENDED = "suspended"
     REJECTED = "rejected"
-    ALL = (PENDING, ACTIVE, SUSPENDED, REJECTED)
+
+
+ShopStatus.ALL = tuple(ShopStatus)
 
 
 class Shop(InvalidatesPageCache, db.Model):

@@ -10,8 +10,8 @@ ocop_cli = CommandGroup("ocop", help="OCOP certificates.")
 @ocop_cli.command("remind")
 @click.option(
     "--base-url",
-    default=public_base_url,
-    show_default="$PUBLIC_BASE_URL or http://127.0.0.1:5000",
+    default=None,
+    show_default="the PUBLIC_BASE_URL setting",
     help="Where the site is served, for the links in the emails.",
 )
 def remind(base_url: str):
@@ -23,7 +23,7 @@ def remind(base_url: str):
     from app.ocop.services import certificates_to_remind, send_expiry_reminder
 
     sent = 0
-    with current_app.test_request_context(base_url=base_url):
+    with current_app.test_request_context(base_url=base_url or public_base_url()):
         sent = _remind_all(certificates_to_remind(), send_expiry_reminder)
     click.echo(f"{sent} reminder(s) sent.")
 

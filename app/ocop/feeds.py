@@ -1,4 +1,4 @@
-"""The OCOP badge feed (DESIGN.md, "OCOP badge feed"): JSON Feed 1.1, Atom 1.0 and badges.
+"""The OCOP badge feed (docs/contracts.md, "OCOP feeds and badges"): JSON Feed 1.1, Atom 1.0 and badges.
 
 Outside sites and aggregators read these, so their shapes are a contract. Both feeds hold one
 item per public product with a certificate valid today, newest verification first.

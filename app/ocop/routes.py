@@ -6,12 +6,12 @@ from app.accounts.permissions import role_required
 from app.catalog.forms import product_choices
 from app.extensions import db
 from app.forms import saved_or_none
-from app.models import CertificateStatus, OcopCertificate, Shop
+from app.models import CertificateStatus, OcopCertificate, Role, Shop
 from app.models.ocop import PRODUCT_GROUPS
 from app.ocop import bp, services
 from app.ocop.forms import PRODUCT_GROUP_LABELS, CertificateForm, DecisionForm
 from app.page_cache import cached_for_anonymous
-from app.paging import page_arg
+from app.paging import paginate
 from app.shops.services import all_provinces, managed_shop
 
 
@@ -32,7 +32,7 @@ def certified():
     group = request.args.get("group")
     group = group if group in PRODUCT_GROUPS else None
     query = services.certified_products_query(province, stars, group)
-    pagination = db.paginate(query, page=page_arg(), per_page=24, error_out=False)
+    pagination = paginate(query)
     certificates = services.valid_certificates([p.id for p in pagination.items])
     return render_template(
         "ocop/certified.html",
@@ -62,9 +62,7 @@ def verify(certificate_no: str):
 @login_required
 def manage_certificates(slug: str):
     shop = managed_shop(current_user, slug)
-    pagination = db.paginate(
-        services.staff_certificates_query(shop), page=page_arg(), per_page=25, error_out=False
-    )
+    pagination = paginate(services.staff_certificates_query(shop))
     return render_template(
         "ocop/manage_certificates.html",
         shop=shop,
@@ -140,14 +138,12 @@ def scan(certificate_id: int):
 
 
 @bp.route("/admin/ocop")
-@role_required("admin")
+@role_required(Role.ADMIN)
 def admin_queue():
     status = request.args.get("status", CertificateStatus.PENDING)
     if status not in CertificateStatus.ALL:
         status = CertificateStatus.PENDING
-    pagination = db.paginate(
-        services.admin_queue_query(status), page=page_arg(), per_page=25, error_out=False
-    )
+    pagination = paginate(services.admin_queue_query(status))
     return render_template(
         "ocop/admin_queue.html",
         pagination=pagination,
@@ -157,7 +153,7 @@ def admin_queue():
 
 
 @bp.route("/admin/ocop/<int:certificate_id>")
-@role_required("admin")
+@role_required(Role.ADMIN)
 def admin_review(certificate_id: int):
     certificate = db.get_or_404(OcopCertificate, certificate_id)
     return render_template(
@@ -192,7 +188,7 @@ DECISIONS = {
 @bp.route(
     "/admin/ocop/<int:certificate_id>/<any(verify, reject, revoke):decision>", methods=["POST"]
 )
-@role_required("admin")
+@role_required(Role.ADMIN)
 def admin_decide(certificate_id: int, decision: str):
     certificate = db.get_or_404(OcopCertificate, certificate_id)
     form = DecisionForm()

@@ -23,11 +23,12 @@ from app.orders.forms import (
     ShippingRateForm,
     StaffCancelForm,
 )
-from app.orders.states import STAFF, STATUS_LABELS, OrderStateError, can_move
-from app.paging import page_arg
+from app.orders.states import REFUNDABLE, STAFF, STATUS_LABELS, OrderStateError, can_move
+from app.paging import paginate
 from app.payments import services as payments
 from app.payments import stripe_gateway
 from app.payments.forms import ConfirmTransferForm
+from app.payments.received import money_received
 from app.payouts import services as payouts
 from app.shops.services import all_provinces, managed_shop
 
@@ -139,9 +140,7 @@ def checkout():
 @bp.route("/orders")
 @login_required
 def order_history():
-    pagination = db.paginate(
-        services.buyer_orders_query(current_user), page=page_arg(), per_page=20, error_out=False
-    )
+    pagination = paginate(services.buyer_orders_query(current_user))
     return render_template("orders/history.html", pagination=pagination)
 
 
@@ -211,12 +210,7 @@ def cancel_order(number: str):
 def manage_orders(slug: str):
     shop = managed_shop(current_user, slug)
     status, q = request.args.get("status") or None, (request.args.get("q") or "").strip()
-    pagination = db.paginate(
-        services.staff_orders_query(shop, status, q or None),
-        page=page_arg(),
-        per_page=25,
-        error_out=False,
-    )
+    pagination = paginate(services.staff_orders_query(shop, status, q or None))
     return render_template(
         "orders/manage_orders.html",
         shop=shop,
@@ -246,8 +240,8 @@ def render_manage_order(shop, shop_order, status: int = 200, **forms):
             order=order,
             events=services.timeline(order, shop_order),
             refunds=services.refunds_of(shop_order),
-            refundable=shop_order.status in services.REFUNDABLE,
-            paid=payments.money_received(shop_order),
+            refundable=shop_order.status in REFUNDABLE,
+            paid=money_received(shop_order),
             can=lambda to: can_move(shop_order, to, STAFF),
             **context,
         ),

@@ -31,7 +31,7 @@ from app.models.base import utcnow
 from app.orders import notifications
 from app.orders.states import (
     BUYER,
-    LEFT_THE_COOPERATIVE,
+    REFUNDABLE,
     STAFF,
     SYSTEM,
     OrderStateError,
@@ -39,12 +39,12 @@ from app.orders.states import (
     transition,
 )
 from app.payments import services as payments
+from app.payments.received import money_received
 from app.payouts import ledger
 from app.payouts import services as payouts
 from app.shops.services import require_shop_staff
+from app.validators import one_line
 
-# Refunds are for goods that left the cooperative; before that, staff cancel (which refunds).
-REFUNDABLE = tuple(s for s in LEFT_THE_COOPERATIVE if s != S.REFUNDED)
 MAX_FEE_VND = 10_000_000
 
 
@@ -153,7 +153,7 @@ def _cancel(targets: list[ShopOrder], role: str, actor: User | None, reason: str
     refunds = []
     try:
         for shop_order in targets:
-            paid = payments.money_received(shop_order)
+            paid = money_received(shop_order)
             transition(shop_order, S.CANCELLED, role, actor, reason)
             shop_order.cancel_reason = reason[:255]
             owed = shop_order.total_vnd - shop_order.refunded_vnd
@@ -227,7 +227,7 @@ def complete(user: User, shop_order: ShopOrder) -> None:
 def staff_cancel(user: User, shop_order: ShopOrder, reason: str) -> None:
     """Cancel with a reason the buyer sees; money already paid goes back."""
     require_shop_staff(user, shop_order.shop)
-    reason = " ".join((reason or "").split())
+    reason = one_line(reason)
     if not reason:
         raise OrderStateError(_("Say why the order is cancelled: the buyer will read it."))
     if shop_order.order.awaits_payment:
@@ -246,14 +246,14 @@ def refund(
     refunds are recorded for the operator to pay back by hand.
     """
     require_shop_staff(user, shop_order.shop)
-    reason = " ".join((reason or "").split())[:255]
+    reason = one_line(reason)[:255]
     if not reason:
         raise OrderStateError(_("Say why you refund: the buyer will read it."))
     if shop_order.status not in REFUNDABLE:
         raise OrderStateError(
             _("Refunds are for shipped orders; cancel an order that has not left yet.")
         )
-    if not payments.money_received(shop_order):
+    if not money_received(shop_order):
         raise OrderStateError(_("Nothing has been paid for this order yet."))
     lines: dict[OrderLine, int] = {}
     shipping = 0

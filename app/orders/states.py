@@ -37,8 +37,16 @@ for _source in (S.SHIPPED, S.DELIVERED, S.COMPLETED, S.PARTIALLY_REFUNDED):
 
 # Stock goes back to the shelf when an order is cancelled before it left the cooperative.
 RESTOCK_ON = {S.CANCELLED}
+# The groupings of states that rules elsewhere rely on, all here so that a new state is
+# placed in each of them at once.
 # The parcel has left the cooperative (with the carrier, or with the buyer).
 LEFT_THE_COOPERATIVE = (S.SHIPPED, S.DELIVERED, S.COMPLETED, S.PARTIALLY_REFUNDED, S.REFUNDED)
+# The buyer has the goods: cash on delivery is in the cooperative's hands from then on.
+AFTER_DELIVERY = (S.DELIVERED, S.COMPLETED, S.PARTIALLY_REFUNDED, S.REFUNDED)
+# The buyer has the goods and kept them: they may review the product.
+RECEIVED = (S.DELIVERED, S.COMPLETED)
+# Refunds are for goods that left the cooperative; before that, staff cancel (which refunds).
+REFUNDABLE = tuple(s for s in LEFT_THE_COOPERATIVE if s != S.REFUNDED)
 
 STATUS_LABELS = {
     S.PENDING_PAYMENT: _l("Waiting for payment"),

@@ -24,6 +24,7 @@ from app.models import (
     Refund,
     RefundLine,
     RefundStatus,
+    Role,
     Shop,
     ShopOrder,
     ShopOrderStatus,
@@ -31,18 +32,11 @@ from app.models import (
     User,
 )
 from app.models.base import utcnow
-from app.orders.states import SYSTEM, log_event, return_stock, transition
+from app.orders.states import AFTER_DELIVERY, SYSTEM, log_event, return_stock, transition
 from app.payments import stripe_gateway, vietqr
 from app.payouts import ledger
 from app.shops.services import is_staff_of, require_shop_staff
-
-# Cash on delivery is in the cooperative's hands from delivery on.
-AFTER_DELIVERY = (
-    ShopOrderStatus.DELIVERED,
-    ShopOrderStatus.COMPLETED,
-    ShopOrderStatus.PARTIALLY_REFUNDED,
-    ShopOrderStatus.REFUNDED,
-)
+from app.validators import one_line
 
 
 class PaymentError(ValueError):
@@ -114,14 +108,14 @@ def may_confirm_transfer(user: User, order: Order) -> bool:
         return False
     if user.is_admin:
         return True
-    return user.role == "staff" and all(is_staff_of(user, so.shop) for so in order.shop_orders)
+    return user.role == Role.STAFF and all(is_staff_of(user, so.shop) for so in order.shop_orders)
 
 
 def confirm_bank_transfer(user: User, order: Order, reference: str) -> None:
     """Staff or admin saw the money arrive: record the bank's reference and mark the order paid."""
     if not may_confirm_transfer(user, order):
         raise Forbidden(_("Only the marketplace operator may confirm this transfer."))
-    reference = " ".join((reference or "").split())
+    reference = one_line(reference)
     if not 3 <= len(reference) <= 120:
         raise PaymentError(_("Enter the bank's transaction reference (3 to 120 characters)."))
     if order.payment_method != PaymentMethod.BANK_TRANSFER:
@@ -209,14 +203,6 @@ def record_cod_payment(shop_order: ShopOrder, actor: User | None) -> None:
     if all(s.status in AFTER_DELIVERY for s in open_parts):
         order.payment_status = PaymentStatus.PAID
         order.paid_at = utcnow()
-
-
-def money_received(shop_order: ShopOrder) -> bool:
-    """Has the buyer paid for this shop order (so that cancelling or refunding returns money)?"""
-    order = shop_order.order
-    if order.payment_method == PaymentMethod.COD:
-        return shop_order.status in AFTER_DELIVERY
-    return order.payment_status != PaymentStatus.UNPAID
 
 
 # --- card payments ----------------------------------------------------------------------------

@@ -12,7 +12,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
-import segno
+from app.qr import qr_svg_inline
+from app.validators import one_line
 
 GUID = "A000000727"  # NAPAS application identifier
 SERVICE_TRANSFER_TO_ACCOUNT = "QRIBFTTA"
@@ -53,7 +54,7 @@ def fold_message(message: str) -> str:
     text = unicodedata.normalize("NFKD", text)
     text = "".join(ch for ch in text if not unicodedata.combining(ch))
     text = re.sub(r"[^A-Za-z0-9 ]", "", text)
-    return " ".join(text.split())
+    return one_line(text)
 
 
 def build_payload(*, bank_bin: str, account_no: str, amount_vnd: int, message: str) -> str:
@@ -112,11 +113,6 @@ def parse_tlv(payload: str) -> dict[str, str]:
 
 
 def qr_svg(payload: str, *, title: str = "VietQR") -> str:
-    """Render the payload as inline SVG (no XML declaration) for the checkout page.
-
-    make_qr (not make) so segno never picks Micro QR, which banking apps cannot
-    read; error level M is what banks print; role="img" plus <title> gives
-    screen readers an accessible name.
-    """
-    svg = segno.make_qr(payload, error="m").svg_inline(scale=4, border=2, title=title)
-    return svg.replace("<svg ", '<svg role="img" ', 1)
+    """The payload as inline SVG for the order page (app.qr: never Micro QR, which banking
+    apps cannot read)."""
+    return qr_svg_inline(payload, title=title)

@@ -21,9 +21,6 @@ from app.models import (
     LedgerTransaction,
     Order,
     OrderLine,
-    Payment,
-    PaymentMethod,
-    PaymentStatus,
     Product,
     Refund,
     RefundStatus,
@@ -34,6 +31,7 @@ from app.models import (
 )
 from app.models.base import UTCDateTime, utcnow
 from app.orders.states import LEFT_THE_COOPERATIVE
+from app.payments.received import money_received_clause
 
 K = AccountKind
 BPS = 10_000
@@ -278,24 +276,6 @@ def post_refund(refund: Refund, actor: User | None = None) -> LedgerTransaction 
         refund_id=refund.id,
         actor=actor,
         memo=refund.reason,
-    )
-
-
-def money_received_clause():
-    """SQL: the buyer's money for this shop order has reached the marketplace.
-
-    Card and transfer orders are paid before they ship; cash on delivery counts only once the
-    carrier's cash is recorded as a payment for that shop order.
-    """
-    cod_cash = ShopOrder.id.in_(
-        sa.select(Payment.shop_order_id).where(Payment.method == PaymentMethod.COD)
-    )
-    return sa.or_(
-        sa.and_(
-            Order.payment_method != PaymentMethod.COD,
-            Order.payment_status != PaymentStatus.UNPAID,
-        ),
-        sa.and_(Order.payment_method == PaymentMethod.COD, cod_cash),
     )
 
 

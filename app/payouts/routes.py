@@ -8,7 +8,8 @@ from app.catalog.services import category_by_slug
 from app.extensions import db
 from app.forms import ActionForm
 from app.i18n import format_vnd
-from app.models import PayoutRun
+from app.models import PayoutRun, Role
+from app.paging import paginate
 from app.payments import stripe_gateway
 from app.payouts import bp, services
 from app.payouts.forms import (
@@ -149,12 +150,7 @@ def stripe_onboarding(slug: str):
 
 
 def _admin_page(status: int = 200, **context):
-    pagination = db.paginate(
-        services.shops_with_balances_query(),
-        page=max(request.args.get("page", 1, type=int) or 1, 1),
-        per_page=50,
-        error_out=False,
-    )
+    pagination = paginate(services.shops_with_balances_query())
     context.setdefault("run_form", RunForm(formdata=None))
     context.setdefault("adjust_form", AdjustmentForm(formdata=None))
     context.setdefault("rates_form", RatesForm(formdata=None))
@@ -175,13 +171,13 @@ def _admin_page(status: int = 200, **context):
 
 
 @bp.route("/admin/payouts")
-@role_required("admin")
+@role_required(Role.ADMIN)
 def admin_payouts():
     return _admin_page()
 
 
 @bp.route("/admin/payouts/run", methods=["POST"])
-@role_required("admin")
+@role_required(Role.ADMIN)
 def admin_run():
     form = RunForm()
     if not form.validate_on_submit():
@@ -202,7 +198,7 @@ def admin_run():
 
 
 @bp.route("/admin/payouts/runs/<int:run_id>/batch.csv")
-@role_required("admin")
+@role_required(Role.ADMIN)
 def admin_batch(run_id: int):
     if db.session.get(PayoutRun, run_id) is None:
         abort(404)
@@ -229,7 +225,7 @@ OUTCOMES = {
 
 
 @bp.route("/admin/payouts/<int:payout_id>/<outcome>", methods=["POST"])
-@role_required("admin")
+@role_required(Role.ADMIN)
 def admin_settle(payout_id: int, outcome: str):
     """The operator records what the bank did with a payout: paid (with its reference) or failed."""
     payout = services.payout_by_id(payout_id)
@@ -251,7 +247,7 @@ def admin_settle(payout_id: int, outcome: str):
 
 
 @bp.route("/admin/payouts/adjust", methods=["POST"])
-@role_required("admin")
+@role_required(Role.ADMIN)
 def admin_adjust():
     form = AdjustmentForm()
     if not form.validate_on_submit():
@@ -270,7 +266,7 @@ def admin_adjust():
 
 
 @bp.route("/admin/payouts/rates", methods=["POST"])
-@role_required("admin")
+@role_required(Role.ADMIN)
 def admin_rates():
     form = RatesForm()
     if not form.validate_on_submit():

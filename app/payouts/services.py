@@ -42,6 +42,7 @@ from app.payments import stripe_gateway
 from app.payouts import ledger
 from app.shops.services import require_shop_staff
 from app.text import fold
+from app.validators import one_line as _clean
 
 K = AccountKind
 BIN = re.compile(r"^\d{6}$")
@@ -382,10 +383,6 @@ def _fail(payout: Payout, reason: str, actor: User | None) -> None:
         actor=actor,
         memo=reason,
     )
-
-
-def _clean(text: str | None) -> str:
-    return " ".join((text or "").split())
 
 
 def mark_paid(user: User, payout: Payout, reference: str) -> None:

@@ -1,4 +1,4 @@
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -6,6 +6,7 @@ from app.catalog import services as catalog
 from app.extensions import db
 from app.i18n import current_lang
 from app.models import Review
+from app.paging import paginate
 from app.reviews import bp, services
 from app.reviews.forms import ReplyForm, ReviewForm
 from app.shops.services import managed_shop
@@ -47,12 +48,7 @@ def write_review(slug: str):
 @login_required
 def manage_reviews(slug: str):
     shop = managed_shop(current_user, slug)
-    pagination = db.paginate(
-        services.shop_reviews_query(shop),
-        page=max(request.args.get("page", 1, type=int) or 1, 1),
-        per_page=20,
-        error_out=False,
-    )
+    pagination = paginate(services.shop_reviews_query(shop))
     return render_template(
         "reviews/manage.html", shop=shop, pagination=pagination, form=ReplyForm()
     )

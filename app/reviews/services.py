@@ -19,16 +19,15 @@ from app.models import (
     ReviewStatus,
     Shop,
     ShopOrder,
-    ShopOrderStatus,
     User,
 )
 from app.models.base import utcnow
+from app.orders.states import RECEIVED
 from app.shops.services import require_shop_staff
 from app.validators import clean_reason
 
 MAX_BODY = 4000
 MAX_REPLY = 2000
-RECEIVED = (ShopOrderStatus.DELIVERED, ShopOrderStatus.COMPLETED)
 
 
 class ReviewError(ValueError):

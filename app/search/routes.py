@@ -1,6 +1,6 @@
 """The search page: /<lang>/search?q=, with facets, filter chips and "did you mean"."""
 
-from flask import Blueprint, render_template, request, url_for
+from flask import Blueprint, current_app, render_template, request, url_for
 from flask_babel import gettext as _
 
 from app import search
@@ -14,7 +14,6 @@ from app.search.documents import SORTS, SearchFilters, price_band_bounds
 
 bp = Blueprint("search", __name__)
 
-PER_PAGE = 24
 FILTER_ARGS = ("category", "province", "shop", "fair", "ocop_stars", "min_price", "max_price")
 
 
@@ -68,7 +67,9 @@ def results():
     page = _int_arg("page", 1, 10_000) or 1
     filters = filters_from_args()
     lang = current_lang()
-    result = search.search(query, lang, filters, sort=sort, page=page, per_page=PER_PAGE)
+    result = search.search(
+        query, lang, filters, sort=sort, page=page, per_page=current_app.config["PER_PAGE"]
+    )
     chips = services.filter_labels(filters)
     if filters.shops is not None:
         fair = fairs.fair_by_slug(request.args["fair"])

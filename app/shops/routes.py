@@ -3,13 +3,11 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app.catalog import services as catalog
-from app.extensions import db
 from app.forms import choices
 from app.i18n import tr
 from app.media import ImageRejected
-from app.ocop import services as ocop
 from app.page_cache import cached_for_anonymous
-from app.paging import page_arg
+from app.paging import paginate
 from app.shops import bp, services
 from app.shops.forms import ShopProfileForm, ShopRegistrationForm
 
@@ -17,9 +15,7 @@ from app.shops.forms import ShopProfileForm, ShopRegistrationForm
 @bp.route("/shops")
 @cached_for_anonymous
 def shop_list():
-    pagination = db.paginate(
-        services.public_shops_query(), page=page_arg(), per_page=24, error_out=False
-    )
+    pagination = paginate(services.public_shops_query())
     counts = services.public_product_counts([shop.id for shop in pagination.items])
     return render_template("shops/list.html", pagination=pagination, counts=counts)
 
@@ -27,13 +23,11 @@ def shop_list():
 @bp.route("/s/<slug>")
 @cached_for_anonymous
 def shop_page(slug: str):
+    # Imported here: ocop's services import the catalog's, which import this blueprint's.
+    from app.ocop import services as ocop
+
     shop = services.public_shop_by_slug(slug) or abort(404)
-    pagination = db.paginate(
-        catalog.public_products_query().where(catalog.Product.shop_id == shop.id),
-        page=page_arg(),
-        per_page=24,
-        error_out=False,
-    )
+    pagination = paginate(catalog.public_products_query().where(catalog.Product.shop_id == shop.id))
     return render_template(
         "shops/shop.html",
         shop=shop,

@@ -21,6 +21,7 @@ from app.models import (
     Product,
     ProductStatus,
     Province,
+    Role,
     Shop,
     ShopDocument,
     ShopMember,
@@ -90,7 +91,7 @@ def find_province(name_or_slug: str) -> Province | None:
 def is_staff_of(user: User, shop: Shop) -> bool:
     if not user.is_authenticated:
         return False
-    if user.role == "admin":
+    if user.is_admin:
         return True
     return any(m.shop_id == shop.id for m in user.memberships)
 
@@ -134,8 +135,8 @@ def create_shop(
 def add_staff(shop: Shop, user: User) -> None:
     if not any(m.shop_id == shop.id for m in user.memberships):
         db.session.add(ShopMember(shop=shop, user=user))
-    if user.role == "buyer":
-        user.role = "staff"
+    if user.role == Role.BUYER:
+        user.role = Role.STAFF
     db.session.commit()
 
 
@@ -272,8 +273,8 @@ def register_shop(user: User, data: Registration, files: list[tuple[str, bytes]]
     try:
         stored = add_documents(user, shop, files)
         db.session.add(ShopMember(shop=shop, user=user))
-        if user.role == "buyer":
-            user.role = "staff"
+        if user.role == Role.BUYER:
+            user.role = Role.STAFF
         record("shop.register", shop, actor=user, tax_code=data.tax_code)
         db.session.commit()
     except Exception:

@@ -3,12 +3,11 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app.catalog.forms import product_choices
-from app.extensions import db
 from app.forms import choices, saved_or_none
 from app.i18n import tr
 from app.ocop import services as ocop
 from app.page_cache import cached_for_anonymous
-from app.paging import page_arg
+from app.paging import paginate
 from app.shops.services import all_provinces, managed_shop
 from app.trace import bp, gs1_bp, services
 from app.trace.forms import SCHEME_LABELS, LotForm
@@ -75,9 +74,7 @@ def lot_form(shop, **kwargs) -> LotForm:
 @login_required
 def manage_lots(slug: str):
     shop = managed_shop(current_user, slug)
-    pagination = db.paginate(
-        services.staff_lots_query(shop), page=page_arg(), per_page=25, error_out=False
-    )
+    pagination = paginate(services.staff_lots_query(shop))
     return render_template("trace/manage_lots.html", shop=shop, pagination=pagination)
 
 

@@ -1,11 +1,9 @@
 """Traceability lots: staff record them, buyers scan the QR code on the package to see them."""
 
-import io
 import re
 from dataclasses import dataclass, field
 from datetime import date
 
-import segno
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 from flask import url_for
@@ -15,6 +13,7 @@ from app.audit import record
 from app.extensions import db
 from app.models import Lot, LotCertification, LotStep, Product, Province, Shop, User
 from app.models.trace import CERTIFICATION_SCHEMES
+from app.qr import qr_file
 from app.shops.services import require_shop_staff
 from app.validators import gtin14, is_gtin
 
@@ -93,13 +92,11 @@ def qr_url(lot: Lot) -> str:
 
 def qr_image(lot: Lot, kind: str) -> bytes:
     """The lot's QR code as SVG or PNG (error correction M: survives a scuffed label)."""
-    code = segno.make(qr_url(lot), error="m")
-    out = io.BytesIO()
     if kind == "svg":
-        code.save(out, kind="svg", scale=4, border=4, title=_("Lot %(code)s", code=lot.code))
-    else:
-        code.save(out, kind="png", scale=8, border=4)
-    return out.getvalue()
+        return qr_file(
+            qr_url(lot), "svg", scale=4, border=4, title=_("Lot %(code)s", code=lot.code)
+        )
+    return qr_file(qr_url(lot), "png", scale=8, border=4)
 
 
 # --- staff ------------------------------------------------------------------------------
