@@ -14,7 +14,7 @@ from app.catalog.labels import product_status_label
 from app.extensions import db
 from app.fairs.services import pending_invitations
 from app.models import Role
-from app.ocop.labels import certificate_status_label, product_group_label
+from app.ocop.labels import ocop_group_label, ocop_status_label
 from app.orders import cart as carts
 from app.orders.forms import payment_label
 from app.orders.states import status_label as order_status_label
@@ -38,19 +38,23 @@ def staff_shops() -> dict:
     return {"my_shops": []}
 
 
+# Labels of domain codes, each from the blueprint that owns the codes.
+LABELS = (
+    product_status_label,
+    shop_status_label,
+    ocop_status_label,
+    ocop_group_label,
+    payment_label,
+    ledger_label,
+)
+
+
 def init_app(app: Flask) -> None:
-    app.jinja_env.globals.update(
-        # labels of domain codes
-        status_label=product_status_label,
-        shop_status_label=shop_status_label,
-        ocop_status_label=certificate_status_label,
-        ocop_group_label=product_group_label,
-        order_status_label=order_status_label,
-        payment_label=payment_label,
-        ledger_label=ledger_label,
-        # the page frame: header and staff navigation (shops/_manage_nav.html)
-        cart_count=cart_count,
-        pending_fair_invitations=pending_invitations,
-        Role=Role,  # compare roles by name: current_user.role == Role.VIEWER
-    )
+    names = app.jinja_env.globals
+    names.update((label.__name__, label) for label in LABELS)
+    names["order_status_label"] = order_status_label
+    # the page frame: the header and the staff navigation (shops/_manage_nav.html)
+    names["cart_count"] = cart_count
+    names["pending_fair_invitations"] = pending_invitations
+    names["Role"] = Role  # compare roles by name: current_user.role == Role.VIEWER
     app.context_processor(staff_shops)

@@ -1,5 +1,4 @@
 from datetime import datetime
-from enum import StrEnum
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
@@ -7,12 +6,11 @@ from flask_login import UserMixin
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.extensions import db
-from app.models.base import UTCDateTime, utcnow
+from app.models.base import Codes, UTCDateTime, utcnow
 
 
-class Role(StrEnum):
-    """A user's role. A StrEnum: the database keeps the plain words, and a member equals its
-    word, so forms, URLs and templates compare roles as before."""
+class Role(Codes):
+    """A user's role (stored as its word, like every Codes)."""
 
     BUYER = "buyer"
     STAFF = "staff"
@@ -21,7 +19,7 @@ class Role(StrEnum):
     VIEWER = "viewer"
 
 
-ROLES = tuple(Role)
+ROLES = Role.ALL
 
 
 class User(UserMixin, db.Model):

@@ -1,4 +1,5 @@
 from datetime import UTC, date, datetime
+from enum import EnumType, StrEnum
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
@@ -37,3 +38,15 @@ class InvalidatesPageCache:
     """Marks a model whose rows public pages show (product, shop, fair, lot and OCOP pages,
     feeds): a commit that adds, changes or deletes one drops every cached page
     (app.page_cache reads this marker; a model new to those pages only needs it here)."""
+
+
+class _CodesType(EnumType):
+    @property
+    def ALL(cls) -> tuple:  # upper case, read like the members: ShopStatus.ALL
+        return tuple(cls)
+
+
+class Codes(StrEnum, metaclass=_CodesType):
+    """The codes a status or kind column holds. A StrEnum: the database keeps the plain
+    words and a member equals its word, so forms, URLs, JSON and templates compare as
+    before; `X.ALL` is every code, in order."""

@@ -1,25 +1,21 @@
 from datetime import datetime
-from enum import StrEnum
 from typing import Optional
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
 from app.extensions import db
-from app.models.base import InvalidatesPageCache, UTCDateTime, utcnow
+from app.models.base import Codes, InvalidatesPageCache, UTCDateTime, utcnow
 from app.models.reference import Category
 from app.models.shops import Shop
 
 
-class ProductStatus(StrEnum):
+class ProductStatus(Codes):
     DRAFT = "draft"
     PENDING = "pending"
     APPROVED = "approved"
     REJECTED = "rejected"
     CHANGES_REQUESTED = "changes_requested"
-
-
-ProductStatus.ALL = tuple(ProductStatus)
 
 
 class Product(InvalidatesPageCache, db.Model):

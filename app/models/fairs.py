@@ -1,43 +1,38 @@
 """Trade fairs: an organiser's bilingual showcase page, its exhibitors, sections and schedule."""
 
 from datetime import date, datetime
-from enum import StrEnum
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
 from app.extensions import db
 from app.models.accounts import User
-from app.models.base import InvalidatesPageCache, UTCDateTime, utcnow
+from app.models.base import Codes, InvalidatesPageCache, UTCDateTime, utcnow
 from app.models.catalog import Product
 from app.models.reference import Province
 from app.models.shops import Shop
 
 
-class FairStatus(StrEnum):
+class FairStatus(Codes):
     DRAFT = "draft"
     PUBLISHED = "published"
     ARCHIVED = "archived"
 
 
-FairStatus.ALL = tuple(FairStatus)
 FairStatus.PUBLIC = (
     FairStatus.PUBLISHED,
     FairStatus.ARCHIVED,
 )  # an archived fair keeps its page (posters still link it)
 
 
-class ExhibitorStatus(StrEnum):
+class ExhibitorStatus(Codes):
     INVITED = "invited"  # the organiser asked; the shop's staff answer
     APPLIED = "applied"  # the shop asked; the organiser answers
     ACCEPTED = "accepted"
     DECLINED = "declined"
 
 
-ExhibitorStatus.ALL = tuple(ExhibitorStatus)
-
-
-class SectionKind(StrEnum):
+class SectionKind(Codes):
     TEXT = "text"
     PRODUCTS = "products"
     EXHIBITORS = "exhibitors"
@@ -45,9 +40,6 @@ class SectionKind(StrEnum):
     BOOTH_MAP = "booth_map"
     GALLERY = "gallery"
     SHOP = "shop"
-
-
-SectionKind.ALL = tuple(SectionKind)
 
 
 class Fair(InvalidatesPageCache, db.Model):

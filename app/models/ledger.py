@@ -7,19 +7,18 @@ a positive amount on a shop's account is money the marketplace owes that shop.
 """
 
 from datetime import datetime
-from enum import StrEnum
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
 from app.extensions import db
 from app.models.accounts import User
-from app.models.base import UTCDateTime, utcnow
+from app.models.base import Codes, UTCDateTime, utcnow
 from app.models.orders import ShopOrder
 from app.models.shops import Shop
 
 
-class AccountKind(StrEnum):
+class AccountKind(Codes):
     # a cooperative's accounts
     PENDING = "pending"  # earned, still inside the return window
     AVAILABLE = "available"  # payable at the next payout (negative: carried forward)
@@ -40,7 +39,7 @@ AccountKind.MARKET = (
 )
 
 
-class TransactionKind(StrEnum):
+class TransactionKind(Codes):
     SALE = "sale"
     RELEASE = "release"  # pending → available after the return window
     REFUND = "refund"
@@ -107,12 +106,12 @@ class LedgerEntry(db.Model):
     account: so.Mapped[LedgerAccount] = so.relationship()
 
 
-class PayoutMethod(StrEnum):
+class PayoutMethod(Codes):
     BANK = "bank"
     STRIPE = "stripe"
 
 
-class PayoutStatus(StrEnum):
+class PayoutStatus(Codes):
     PENDING = "pending"  # bank: in the batch file, waiting for the operator; Stripe: sending
     PAID = "paid"
     FAILED = "failed"  # the money went back to the shop's available balance

@@ -1,25 +1,21 @@
 from datetime import date, datetime
-from enum import StrEnum
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 from sqlalchemy.ext.hybrid import hybrid_method
 
 from app.extensions import db
-from app.models.base import InvalidatesPageCache, UTCDateTime, utcnow
+from app.models.base import Codes, InvalidatesPageCache, UTCDateTime, utcnow
 from app.models.catalog import Product
 
 PRODUCT_GROUPS = ("food", "beverages", "herbal", "textiles", "souvenirs", "tourism")
 
 
-class CertificateStatus(StrEnum):
+class CertificateStatus(Codes):
     PENDING = "pending"  # submitted by staff, waiting for an admin
     VERIFIED = "verified"
     REJECTED = "rejected"  # by an admin, with a reason the staff see
     REVOKED = "revoked"  # was verified; an admin withdrew it, with a reason
-
-
-CertificateStatus.ALL = tuple(CertificateStatus)
 
 
 class OcopCertificate(InvalidatesPageCache, db.Model):

@@ -1,41 +1,36 @@
 """Carts and orders: one Order per checkout, one ShopOrder per cooperative, lines copied at purchase."""
 
 from datetime import datetime
-from enum import StrEnum
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
 from app.extensions import db
 from app.models.accounts import User
-from app.models.base import UTCDateTime, utcnow
+from app.models.base import Codes, UTCDateTime, utcnow
 from app.models.catalog import Product
 from app.models.reference import Province
 from app.models.shops import Shop
 
 
-class PaymentMethod(StrEnum):
+class PaymentMethod(Codes):
     COD = "cod"
     BANK_TRANSFER = "bank_transfer"
     CARD = "card"
 
 
-PaymentMethod.ALL = tuple(PaymentMethod)
 # Paid before packing, so unpaid ones expire.
 PaymentMethod.PREPAID = (PaymentMethod.BANK_TRANSFER, PaymentMethod.CARD)
 
 
-class PaymentStatus(StrEnum):
+class PaymentStatus(Codes):
     UNPAID = "unpaid"
     PAID = "paid"
     PARTIALLY_REFUNDED = "partially_refunded"
     REFUNDED = "refunded"
 
 
-PaymentStatus.ALL = tuple(PaymentStatus)
-
-
-class ShopOrderStatus(StrEnum):
+class ShopOrderStatus(Codes):
     PENDING_PAYMENT = "pending_payment"
     PAID = "paid"
     PACKED = "packed"
@@ -45,9 +40,6 @@ class ShopOrderStatus(StrEnum):
     CANCELLED = "cancelled"
     PARTIALLY_REFUNDED = "partially_refunded"
     REFUNDED = "refunded"
-
-
-ShopOrderStatus.ALL = tuple(ShopOrderStatus)
 
 
 class CartItem(db.Model):

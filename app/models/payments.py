@@ -1,14 +1,13 @@
 """Money in and out of orders: payments received, refunds, and the Stripe events already handled."""
 
 from datetime import datetime
-from enum import StrEnum
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
 from app.extensions import db
 from app.models.accounts import User
-from app.models.base import UTCDateTime, utcnow
+from app.models.base import Codes, UTCDateTime, utcnow
 from app.models.orders import Order, OrderLine, ShopOrder
 
 
@@ -34,7 +33,7 @@ class Payment(db.Model):
     confirmed_by: so.Mapped[User | None] = so.relationship()
 
 
-class RefundStatus(StrEnum):
+class RefundStatus(Codes):
     PENDING = "pending"  # sent to Stripe, answer not yet recorded
     SUCCEEDED = "succeeded"
     FAILED = "failed"

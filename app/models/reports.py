@@ -1,20 +1,19 @@
 """Reports from buyers and visitors about a product, a shop or a review: the admins' queue."""
 
 from datetime import datetime
-from enum import StrEnum
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
 from app.extensions import db
 from app.models.accounts import User
-from app.models.base import UTCDateTime, utcnow
+from app.models.base import Codes, UTCDateTime, utcnow
 
 REPORT_REASONS = ("counterfeit", "prohibited", "misleading", "offensive", "spam", "other")
 REPORT_TARGETS = ("product", "shop", "review")
 
 
-class ReportStatus(StrEnum):
+class ReportStatus(Codes):
     OPEN = "open"
     DISMISSED = "dismissed"
     ACTIONED = "actioned"  # the product was hidden, the shop suspended or the review hidden

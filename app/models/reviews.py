@@ -1,18 +1,17 @@
 """Buyers' reviews of products they received, with one answer from the shop."""
 
 from datetime import datetime
-from enum import StrEnum
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
 from app.extensions import db
 from app.models.accounts import User
-from app.models.base import InvalidatesPageCache, UTCDateTime, utcnow
+from app.models.base import Codes, InvalidatesPageCache, UTCDateTime, utcnow
 from app.models.catalog import Product
 
 
-class ReviewStatus(StrEnum):
+class ReviewStatus(Codes):
     VISIBLE = "visible"
     HIDDEN = "hidden"  # by an admin, after a report or on review
 

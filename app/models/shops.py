@@ -1,22 +1,18 @@
 from datetime import datetime
-from enum import StrEnum
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
 from app.extensions import db
-from app.models.base import InvalidatesPageCache, UTCDateTime, utcnow
+from app.models.base import Codes, InvalidatesPageCache, UTCDateTime, utcnow
 from app.models.reference import Province
 
 
-class ShopStatus(StrEnum):
+class ShopStatus(Codes):
     PENDING = "pending"
     ACTIVE = "active"
     SUSPENDED = "suspended"
     REJECTED = "rejected"
-
-
-ShopStatus.ALL = tuple(ShopStatus)
 
 
 class Shop(InvalidatesPageCache, db.Model):

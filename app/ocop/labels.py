@@ -6,7 +6,7 @@ from app.models import CertificateStatus
 from app.ocop.forms import PRODUCT_GROUP_LABELS
 
 
-def certificate_status_label(status: str) -> str:
+def ocop_status_label(status: str) -> str:
     return {
         CertificateStatus.PENDING: _("Waiting for verification"),
         CertificateStatus.VERIFIED: _("Verified"),
@@ -15,5 +15,5 @@ def certificate_status_label(status: str) -> str:
     }.get(status, status)
 
 
-def product_group_label(group: str | None) -> str:
+def ocop_group_label(group: str | None) -> str:
     return str(PRODUCT_GROUP_LABELS.get(group, "")) if group else ""
