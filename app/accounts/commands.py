@@ -1,7 +1,7 @@
 import click
 
 from app.accounts import services
-from app.models import ROLES, Role
+from app.models import Role
 from app.unit_of_work import CommandGroup
 
 users_cli = CommandGroup("users", help="Manage user accounts.")
@@ -10,7 +10,12 @@ users_cli = CommandGroup("users", help="Manage user accounts.")
 @users_cli.command("create")
 @click.argument("email")
 @click.option("--password", required=True, help="At least 8 characters.")
-@click.option("--role", type=click.Choice(ROLES), default=Role.BUYER.value, show_default=True)
+@click.option(
+    "--role",
+    type=click.Choice([role.value for role in Role]),
+    default=Role.BUYER.value,
+    show_default=True,
+)
 @click.option("--name", default=None, help="Display name (default: the part before @).")
 @click.option("--shop", "shop_slug", default=None, help="Make the user staff of this shop.")
 def create_user(email, password, role, name, shop_slug):
