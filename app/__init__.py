@@ -79,7 +79,10 @@ def register_blueprints(app: Flask) -> None:
 
     for bp in (admin_bp, reports_bp, reviews_bp):
         app.register_blueprint(bp, url_prefix="/<lang_code>")
+    from app.notifications import bp as notifications_bp
     from app.payouts import bp as payouts_bp
+
+    app.register_blueprint(notifications_bp, url_prefix="/<lang_code>")
 
     app.register_blueprint(payouts_bp, url_prefix="/<lang_code>")
     from app.ocop import bp as ocop_bp

@@ -529,7 +529,7 @@ def test_staff_screen_offers_an_embed_snippet_for_verified_certificates(
 
 def test_staff_are_reminded_once_sixty_days_before_expiry(runner, outbox, shop, product):
     staff_of(shop, email="staff@example.com")
-    staff_of(shop, email="staff2@example.com")
+    staff_of(shop, email="staff2@example.com", locale="en")
     today = vietnam_today()
     certificate(product, "OCOP-SOON", expires_on=today + timedelta(days=45))
     certificate(ProductFactory(shop=shop), "OCOP-LATER", expires_on=today + timedelta(days=90))
@@ -538,14 +538,17 @@ def test_staff_are_reminded_once_sixty_days_before_expiry(runner, outbox, shop, 
     result = runner.invoke(args=["ocop", "remind"])
     assert result.exit_code == 0, result.output
     assert "1 reminder(s) sent." in result.output
-    (mail,) = outbox()
-    assert mail["To"] == "staff@example.com, staff2@example.com"
-    assert "OCOP-SOON" in mail["Subject"]
-    assert "/vi/ocop/verify/OCOP-SOON" in mail.get_content()
+    # Each staff member in their own language.
+    vi_mail, en_mail = outbox()
+    assert (vi_mail["To"], en_mail["To"]) == ("staff@example.com", "staff2@example.com")
+    assert "OCOP-SOON" in vi_mail["Subject"] and "hết hạn" in vi_mail["Subject"]
+    assert "/vi/ocop/verify/OCOP-SOON" in vi_mail.get_content()
+    assert en_mail["Subject"].startswith("OCOP certificate OCOP-SOON expires on")
+    assert "/en/ocop/verify/OCOP-SOON" in en_mail.get_content()
 
     again = runner.invoke(args=["ocop", "remind"])
     assert "0 reminder(s) sent." in again.output
-    assert len(outbox()) == 1
+    assert len(outbox()) == 2
 
 
 def test_staff_are_mailed_each_decision_in_their_own_language(client, shop, product, admin, outbox):

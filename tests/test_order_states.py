@@ -84,7 +84,7 @@ def test_staff_takes_a_cod_order_from_packing_to_completed_and_each_move_is_logg
     cash = db.session.scalar(sa.select(Payment).where(Payment.order_id == done.id))
     assert (cash.method, cash.amount_vnd, cash.reference) == ("cod", 330000, part.number)
     assert done.payment_status == "paid"
-    shipped_mail = outbox()[-1]
+    (shipped_mail,) = [m for m in outbox() if "đang được giao đến bạn" in m["Subject"]]
     assert "VT123" in shipped_mail.get_content() and "Viettel Post" in shipped_mail.get_content()
     assert stock_of(product) == 7
 

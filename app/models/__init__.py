@@ -26,6 +26,7 @@ from app.models.ledger import (
     PayoutStatus,
     TransactionKind,
 )
+from app.models.notifications import Notification, NotificationOptOut
 from app.models.ocop import CertificateStatus, OcopCertificate
 from app.models.orders import (
     CartItem,
@@ -71,6 +72,8 @@ __all__ = [
     "ScheduleEvent",
     "SectionKind",
     "Order",
+    "Notification",
+    "NotificationOptOut",
     "OrderEvent",
     "OrderLine",
     "Payment",

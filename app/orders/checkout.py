@@ -217,22 +217,18 @@ def place_order(user: User, delivery: Delivery, payment_method: str, lang: str) 
                 )
             )
         carts.remove_products(user, [line.product.id for line in cart.lines])
-        # Written from the objects in hand: after the commit they would be read back.
-        mail = notifications.order_placed(order, parts)
+        # The buyer's and the cooperatives' mail leave once the order has committed.
+        notifications.order_placed(order, parts)
         db.session.commit()
     except Exception:
         db.session.rollback()
         raise
-    after_checkout(order, mail)
+    after_checkout(order)
     return order
 
 
-def after_checkout(order: Order, mail: notifications.Mail) -> None:
-    """Outside the transaction: the confirmation mail and, for card, the PaymentIntent."""
-    try:
-        mail.send()
-    except Exception:  # a mail server hiccup must not undo a placed order
-        current_app.logger.exception("Confirmation mail for %s not sent", mail.subject)
+def after_checkout(order: Order) -> None:
+    """Outside the transaction: for card, the PaymentIntent."""
     if order.payment_method == PaymentMethod.CARD:
         try:
             payments.ensure_payment_intent(order)

@@ -156,6 +156,10 @@ def _cancel(targets: list[ShopOrder], role: str, actor: User | None, reason: str
             paid = payments.money_received(shop_order)
             transition(shop_order, S.CANCELLED, role, actor, reason)
             shop_order.cancel_reason = reason[:255]
+            if role == BUYER:
+                notifications.cancelled_by_buyer(shop_order)
+            else:
+                notifications.cancelled_by_staff(shop_order, reason, paid)
             owed = shop_order.total_vnd - shop_order.refunded_vnd
             if paid and owed > 0:
                 refunds.append(
@@ -218,6 +222,7 @@ def ship(user: User, shop_order: ShopOrder, carrier: str, tracking_number: str) 
 
 def deliver(user: User, shop_order: ShopOrder) -> None:
     _staff_move(user, shop_order, S.DELIVERED)
+    notifications.shop_order_delivered(shop_order)
 
 
 def complete(user: User, shop_order: ShopOrder) -> None:
@@ -286,6 +291,7 @@ def refund(
             shipping_vnd=shipping,
             actor=user,
         )
+        notifications.refunded(shop_order, record)
         db.session.commit()
     except Exception:
         db.session.rollback()
@@ -364,6 +370,7 @@ def _expire(order: Order) -> bool:
             if shop_order.status == S.PENDING_PAYMENT:
                 transition(shop_order, S.CANCELLED, SYSTEM, None, reason)
                 shop_order.cancel_reason = reason
+        notifications.order_expired(order)
         db.session.commit()
     except OrderStateError:
         db.session.rollback()  # paid or cancelled meanwhile

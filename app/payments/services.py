@@ -31,6 +31,7 @@ from app.models import (
     User,
 )
 from app.models.base import utcnow
+from app.orders import notifications
 from app.orders.states import SYSTEM, log_event, return_stock, transition
 from app.payments import stripe_gateway, vietqr
 from app.payouts import ledger
@@ -175,9 +176,13 @@ def mark_paid(
     """Record the money and move every waiting shop order to paid (the caller commits)."""
     with force_locale(order.locale):  # notes speak the buyer's language, whoever acts
         note = _("Payment received: %(amount)s", amount=format_vnd(amount_vnd, order.locale))
+    moved = []
     for shop_order in order.shop_orders:
         if shop_order.status == ShopOrderStatus.PENDING_PAYMENT:
             transition(shop_order, ShopOrderStatus.PAID, SYSTEM, actor, note)
+            moved.append(shop_order)
+    if moved:  # money for a cancelled order is refunded, not announced
+        notifications.order_paid(order, moved, method, amount_vnd)
     order.payment_status = PaymentStatus.PAID
     order.paid_at = utcnow()
     order.payment_error = None

@@ -38,6 +38,7 @@ from app.models import (
     User,
 )
 from app.models.base import VIETNAM, utcnow
+from app.notifications.services import notify, shop_params, staff_of
 from app.payments import stripe_gateway
 from app.payouts import ledger
 from app.shops.services import require_shop_staff
@@ -361,8 +362,21 @@ def send_transfer(payout_id: int) -> Payout:
     payout.reference = transfer_id
     payout.status = PayoutStatus.PAID
     payout.completed_at = utcnow()
+    _tell_payout_sent(payout)
     db.session.commit()
     return payout
+
+
+def _tell_payout_sent(payout: Payout) -> None:
+    shop = db.session.get(Shop, payout.shop_id)
+    notify(
+        staff_of(shop),
+        "payout_sent",
+        slug=shop.slug,
+        shop=shop_params(shop),
+        amount_vnd=payout.amount_vnd,
+        reference=payout.reference or "",
+    )
 
 
 def _fail(payout: Payout, reason: str, actor: User | None) -> None:
@@ -403,6 +417,7 @@ def mark_paid(user: User, payout: Payout, reference: str) -> None:
     audit.record(
         "payout.paid", payout, actor=user, reference=reference, amount_vnd=payout.amount_vnd
     )
+    _tell_payout_sent(payout)
     db.session.commit()
 
 
