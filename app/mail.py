@@ -17,6 +17,8 @@ from flask import current_app
 from app import jobs
 from app.unit_of_work import after_commit
 
+UNFOLDED = policy.default.clone(max_line_length=998)
+
 
 def public_base_url() -> str:
     """Where the site is served, for links in mail sent outside a request (CLI commands)."""
@@ -25,7 +27,9 @@ def public_base_url() -> str:
 
 def send_email(to: str, subject: str, text: str) -> EmailMessage:
     config = current_app.config
-    message = EmailMessage()
+    # Unfolded headers (up to RFC 5322's 998 characters): Python 3.11's folding into several
+    # encoded words drops the space between them ("đang được" arrives as "đangđược").
+    message = EmailMessage(policy=UNFOLDED)
     message["From"] = config["MAIL_SENDER"]
     message["To"] = to
     message["Subject"] = subject

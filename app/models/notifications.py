@@ -20,9 +20,7 @@ class Notification(db.Model):
     __table_args__ = (sa.Index("ix_notification_user_unread", "user_id", "read_at"),)
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
-    user_id: so.Mapped[int] = so.mapped_column(
-        sa.ForeignKey("user.id", ondelete="CASCADE")
-    )
+    user_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"))
     kind: so.Mapped[str] = so.mapped_column(sa.String(40))
     params: so.Mapped[dict] = so.mapped_column(sa.JSON, default=dict)
     created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)

@@ -203,7 +203,9 @@ KINDS: dict[str, Kind] = {
             True,
             _l("A new order arrives for your cooperative"),
             lambda p: _(
-                "New order %(number)s for %(shop)s", number=p["shop_order"], shop=bilingual(p["shop"])
+                "New order %(number)s for %(shop)s",
+                number=p["shop_order"],
+                shop=bilingual(p["shop"]),
             ),
             lambda p: _(
                 "%(buyer)s ordered %(items)s item(s) for %(total)s, %(method)s.",
