@@ -33,7 +33,14 @@ from app import create_app
 from app.extensions import db
 from app.fairs import services as fairs
 from app.media import store_image
-from app.models import Category, ProductImage, Refund, ShopOrder, ShopOrderStatus
+from app.models import (
+    Category,
+    Notification,
+    ProductImage,
+    Refund,
+    ShopOrder,
+    ShopOrderStatus,
+)
 from app.models.base import utcnow
 from app.ocop import services as ocop
 from app.payouts import services as payouts
@@ -117,6 +124,10 @@ MATRIX: dict[str, tuple[str, str]] = {
     "main.home":                   ("200 200 200 200 200 200",         "-"),
     "main.media":                  ("200 200 200 200 200 200",         "-"),
     "main.root":                   ("302 302 302 302 302 302",         "-"),
+    "notifications.mark_all_read": ("-",                               "L 302 302 302 302 302"),
+    "notifications.notification_list":("L 200 200 200 200 200",         "-"),
+    "notifications.open_notification":("-",                              "L 302 404 404 404 404"),
+    "notifications.preferences":   ("-",                               "L 302 302 302 302 302"),
     "ocop.admin_decide":           ("-",                               "L 403 403 403 403 302"),
     "ocop.admin_queue":            ("L 403 403 403 403 200",           "-"),
     "ocop.admin_review":           ("L 403 403 403 403 200",           "-"),
@@ -253,6 +264,7 @@ class World:
     document_id: int = 0
     month: str = ""
     buyer_id: int = 0
+    notification_id: int = 0  # the buyer's "order placed"
 
     def url_args(self, endpoint: str, arguments: set[str]) -> dict:
         defaults = {
@@ -288,6 +300,7 @@ class World:
             "run_id": self.run_id,
             "document_id": self.document_id,
             "month": self.month,
+            "notification_id": self.notification_id,
         }
         overrides = {name: getattr(self, attr) for name, attr in ARGS.get(endpoint, {}).items()}
         values = {**defaults, **overrides}
@@ -345,6 +358,11 @@ def world(tmp_path_factory, template_db) -> World:
         db.session.add(refund)
         db.session.commit()
         world.refund_id = refund.id
+        world.notification_id = db.session.scalar(
+            sa.select(Notification.id).where(
+                Notification.user_id == buyer.id, Notification.kind == "order_placed"
+            )
+        )
 
         client.post("/en/reset-password", data={"email": "buyer@example.com"})
         for path in (folder / "outbox").glob("*.eml"):  # the order confirmation is there too
