@@ -503,3 +503,39 @@ def test_order_history_total_leaves_out_cancelled_and_refunded_parts(client, aut
     html = client.get("/vi/orders").get_data(as_text=True)
     row = html[html.index(placed.number) :]
     assert "130.000\xa0₫" in row and "410.000\xa0₫" in row
+
+
+def run_migration_step(name: str, step: str) -> None:
+    """Run one migration's upgrade() or downgrade() on the test database, as Alembic would."""
+    import importlib.util
+    from pathlib import Path
+
+    from alembic.migration import MigrationContext
+    from alembic.operations import Operations
+
+    path = next(Path("migrations/versions").glob(f"*_{name}_*.py"))
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    db.session.remove()
+    with (
+        db.engine.begin() as connection,
+        Operations.context(MigrationContext.configure(connection)),
+    ):
+        getattr(module, step)()
+
+
+def test_the_migration_moves_open_cod_orders_to_awaiting_confirmation(client, auth, bank_account):
+    product = ProductFactory(stock=10)
+    auth.login(buyer().email, lang="en")
+    cod = placed_order(client, [(product, 1)], "cod").number
+    transfer = placed_order(client, [(product, 1)], "bank_transfer").number
+
+    run_migration_step("c1a000000001", "downgrade")  # the rows as they were written before
+    assert order(cod).shop_orders[0].status == "pending_payment"
+    assert [e.to_status for e in order(cod).events] == ["pending_payment"]
+
+    run_migration_step("c1a000000001", "upgrade")
+    assert order(cod).shop_orders[0].status == "awaiting_confirmation"
+    assert [e.to_status for e in order(cod).events] == ["awaiting_confirmation"]
+    assert order(transfer).shop_orders[0].status == "pending_payment"  # still unpaid
