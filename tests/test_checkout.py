@@ -72,7 +72,7 @@ def test_cod_checkout_makes_one_order_with_a_shop_order_per_cooperative(
     assert placed.expires_at is None  # cash on delivery never expires
     parts = {s.shop.slug: s for s in placed.shop_orders}
     assert [s.number for s in placed.shop_orders] == [f"{number}-1", f"{number}-2"]
-    assert {s.status for s in placed.shop_orders} == {"pending_payment"}
+    assert {s.status for s in placed.shop_orders} == {"awaiting_confirmation"}
     tea_part = parts[tea.shop.slug]
     assert (tea_part.items_vnd, tea_part.shipping_vnd, tea_part.total_vnd) == (
         240000,
@@ -89,7 +89,7 @@ def test_cod_checkout_makes_one_order_with_a_shop_order_per_cooperative(
     )
     assert (stock_of(tea), stock_of(honey)) == (8, 4)
     assert count(CartItem) == 0
-    assert [e.to_status for e in placed.events] == ["pending_payment", "pending_payment"]
+    assert [e.to_status for e in placed.events] == ["awaiting_confirmation"] * 2
     assert all(e.actor_id == signed_in_buyer.id for e in placed.events)
 
     html = client.get(f"/vi/orders/{number}").get_data(as_text=True)
@@ -113,7 +113,9 @@ def test_confirmation_mail_and_pages_follow_the_buyers_language(client, auth, ou
     assert "1 × Green tea: ₫120,000" in mail.get_content()
     assert "You pay each cooperative in cash" in mail.get_content()
     html = client.get(f"/en/orders/{number}").get_data(as_text=True)
-    assert "Waiting for payment" in html and "Order placed" in html
+    # Cash on delivery waits for the cooperative, not for a payment.
+    assert "Waiting for the cooperative&#39;s confirmation" in html and "Order placed" in html
+    assert "Waiting for payment" not in html
 
 
 def test_order_lines_keep_the_name_and_price_paid(client, signed_in_buyer):
@@ -244,6 +246,9 @@ def test_bank_transfer_order_shows_a_vietqr_code_with_amount_and_unique_message(
     html = client.get(f"/en/orders/{placed.number}").get_data(as_text=True)
     assert '<svg role="img"' in html and f"VietQR code for order {placed.number}" in html
     assert placed.transfer_message in html and "0011001234567" in html
+    facts = html[html.index('class="facts transfer-facts"') :]
+    assert "<dt>Bank</dt><dd>Vietcombank</dd>" in facts  # the bank, not its BIN 970436
+    assert "970436" not in facts
 
     from app.payments.services import transfer_instructions
 

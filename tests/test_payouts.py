@@ -458,6 +458,43 @@ def test_staff_save_bank_details_and_a_bad_bin_is_refused(app, client, auth, coo
     assert (shop.payout_bank_bin, shop.payout_account_no) == ("970418", "1234567890")
 
 
+def test_staff_pick_their_bank_by_name_and_the_bin_is_stored(app, client, auth, coop):
+    shop, _product, _staff, _admin = coop
+    auth.login("staff@example.com", lang="vi")
+    url = f"/vi/manage/{shop.slug}/payouts/settings"
+    html = client.get(url).get_data(as_text=True)
+    assert "<select" in html and 'name="bank_bin"' in html
+    assert '<option selected value="970436">Vietcombank – Ngân hàng TMCP Ngoại thương' in html
+    assert '<option value="970446">Co-opBank – Ngân hàng Hợp tác xã Việt Nam' in html
+    assert 'type="text" value="970436"' not in html  # no code to type
+
+    saved = client.post(url, data={**BANK_DETAILS, "bank_bin": "970446"})
+    assert saved.status_code == 302
+    db.session.expire_all()
+    assert shop.payout_bank_bin == "970446"
+
+    unknown = client.post(url, data={**BANK_DETAILS, "bank_bin": "123456"})
+    assert unknown.status_code == 400
+    assert "Chọn ngân hàng của bạn trong danh sách." in unknown.get_data(as_text=True)
+    missing = client.post(url, data={**BANK_DETAILS, "bank_bin": ""})
+    assert missing.status_code == 400
+    assert "Chọn ngân hàng của bạn." in missing.get_data(as_text=True)
+    db.session.expire_all()
+    assert shop.payout_bank_bin == "970446"
+
+
+def test_a_stored_bin_missing_from_the_bank_list_is_kept(app, client, auth, coop):
+    shop, _product, _staff, _admin = coop
+    shop.payout_bank_bin = "970999"
+    db.session.commit()
+    auth.login("staff@example.com", lang="en")
+    url = f"/en/manage/{shop.slug}/payouts/settings"
+    assert '<option selected value="970999">970999</option>' in client.get(url).get_data(
+        as_text=True
+    )
+    assert client.post(url, data={**BANK_DETAILS, "bank_bin": "970999"}).status_code == 302
+
+
 @pytest.mark.parametrize(
     "path",
     [

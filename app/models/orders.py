@@ -31,6 +31,8 @@ class PaymentStatus:
 
 class ShopOrderStatus:
     PENDING_PAYMENT = "pending_payment"
+    # Cash on delivery: nothing to pay yet, the cooperative has to accept the order.
+    AWAITING_CONFIRMATION = "awaiting_confirmation"
     PAID = "paid"
     PACKED = "packed"
     SHIPPED = "shipped"
@@ -41,6 +43,7 @@ class ShopOrderStatus:
     REFUNDED = "refunded"
     ALL = (
         PENDING_PAYMENT,
+        AWAITING_CONFIRMATION,
         PAID,
         PACKED,
         SHIPPED,
@@ -144,6 +147,22 @@ class Order(db.Model):
             self.is_prepaid
             and self.payment_status == PaymentStatus.UNPAID
             and any(s.status == ShopOrderStatus.PENDING_PAYMENT for s in self.shop_orders)
+        )
+
+    @property
+    def buyer_pays_vnd(self) -> int:
+        """What the buyer pays or paid in the end: refunds and parts cancelled unpaid left out.
+
+        A cancelled part that was paid for counts until its refund is booked (a card refund
+        that failed still holds the buyer's money).
+        """
+        unpaid = self.payment_method == PaymentMethod.COD or (
+            self.payment_status == PaymentStatus.UNPAID
+        )
+        return sum(
+            part.total_vnd - part.refunded_vnd
+            for part in self.shop_orders
+            if not (part.status == ShopOrderStatus.CANCELLED and unpaid)
         )
 
     def __repr__(self) -> str:

@@ -24,12 +24,12 @@ from app.models import (
     Product,
     Province,
     ShopOrder,
-    ShopOrderStatus,
     User,
 )
 from app.models.base import VIETNAM, utcnow
 from app.orders import cart as carts
 from app.orders import notifications
+from app.orders.states import first_status
 from app.payments import services as payments
 from app.payments import stripe_gateway
 from app.payouts import ledger
@@ -178,7 +178,7 @@ def place_order(user: User, delivery: Delivery, payment_method: str, lang: str) 
                 shop_id=group.shop.id,
                 shop_name_vi=group.shop.name_vi,
                 shop_name_en=group.shop.name_en,
-                status=ShopOrderStatus.PENDING_PAYMENT,
+                status=first_status(payment_method),
                 items_vnd=group.items_vnd,
                 shipping_vnd=group.shipping_vnd,
                 total_vnd=group.total_vnd,
@@ -211,7 +211,7 @@ def place_order(user: User, delivery: Delivery, payment_method: str, lang: str) 
                     shop_order=shop_order,
                     actor_id=user.id,
                     from_status=None,
-                    to_status=ShopOrderStatus.PENDING_PAYMENT,
+                    to_status=shop_order.status,
                     note="",  # the timeline names the first event "Order placed"
                     created_at=now,
                 )

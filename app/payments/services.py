@@ -33,7 +33,7 @@ from app.models import (
 from app.models.base import utcnow
 from app.orders import notifications
 from app.orders.states import SYSTEM, log_event, return_stock, transition
-from app.payments import stripe_gateway, vietqr
+from app.payments import banks, stripe_gateway, vietqr
 from app.payouts import ledger
 from app.shops.services import is_staff_of, require_shop_staff
 
@@ -79,6 +79,7 @@ def transfer_message(order_number: str) -> str:
 @dataclass(frozen=True)
 class TransferInstructions:
     bank_bin: str
+    bank_name: str  # what the buyer looks for in the banking app, e.g. Vietcombank
     account_no: str
     account_name: str
     amount_vnd: int
@@ -100,6 +101,7 @@ def transfer_instructions(order: Order) -> TransferInstructions | None:
     )
     return TransferInstructions(
         bank_bin=config["VIETQR_BANK_BIN"],
+        bank_name=banks.bank_name(config["VIETQR_BANK_BIN"]),
         account_no=config["VIETQR_ACCOUNT_NO"],
         account_name=config.get("VIETQR_ACCOUNT_NAME") or "",
         amount_vnd=order.total_vnd,
@@ -173,12 +175,19 @@ def pending_transfers() -> list[Order]:
 def mark_paid(
     order: Order, method: str, amount_vnd: int, reference: str, actor: User | None = None
 ) -> None:
-    """Record the money and move every waiting shop order to paid (the caller commits)."""
-    with force_locale(order.locale):  # notes speak the buyer's language, whoever acts
-        note = _("Payment received: %(amount)s", amount=format_vnd(amount_vnd, order.locale))
+    """Record the money and move every waiting shop order to paid (the caller commits).
+
+    Each part's timeline names that part's own amount: the whole order's would read as if
+    every cooperative had been paid all of it.
+    """
     moved = []
     for shop_order in order.shop_orders:
         if shop_order.status == ShopOrderStatus.PENDING_PAYMENT:
+            with force_locale(order.locale):  # notes speak the buyer's language, whoever acts
+                note = _(
+                    "Payment received: %(amount)s",
+                    amount=format_vnd(shop_order.total_vnd, order.locale),
+                )
             transition(shop_order, ShopOrderStatus.PAID, SYSTEM, actor, note)
             moved.append(shop_order)
     if moved:  # money for a cancelled order is refunded, not announced

@@ -1,14 +1,18 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, IntegerField, StringField, SubmitField
+from wtforms import DateField, IntegerField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+
+from app.payments.banks import BANKS, bank_by_bin
 
 
 class BankDetailsForm(FlaskForm):
-    bank_bin = StringField(
-        _l("Bank BIN"),
-        validators=[DataRequired(), Length(max=6)],
-        description=_l("The 6-digit code of your bank in NAPAS, e.g. 970436 for Vietcombank."),
+    # The bank is chosen by name; its NAPAS BIN is what is stored and sent. The service checks
+    # the value, so a stored BIN that left the list still shows (see with_bank_choices).
+    bank_bin = SelectField(
+        _l("Bank"),
+        validators=[DataRequired(message=_l("Choose your bank."))],
+        validate_choice=False,
     )
     account_no = StringField(_l("Account number"), validators=[DataRequired(), Length(max=40)])
     account_holder = StringField(
@@ -17,6 +21,13 @@ class BankDetailsForm(FlaskForm):
         description=_l("As the bank knows it, e.g. HTX NONG NGHIEP EA KAR."),
     )
     submit = SubmitField(_l("Save bank details"))
+
+    def with_bank_choices(self, stored_bin: str | None) -> "BankDetailsForm":
+        choices = [("", _l("— Choose your bank —"))] + [(b.bin, b.label) for b in BANKS]
+        if stored_bin and bank_by_bin(stored_bin) is None:
+            choices.append((stored_bin, stored_bin))
+        self.bank_bin.choices = choices
+        return self
 
 
 class RunForm(FlaskForm):

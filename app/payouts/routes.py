@@ -94,7 +94,7 @@ def payout_settings(slug: str):
             "account_no": shop.payout_account_no,
             "account_holder": shop.payout_account_holder,
         }
-    )
+    ).with_bank_choices(shop.payout_bank_bin)
     status = 200
     if form.validate_on_submit():
         try:

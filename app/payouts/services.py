@@ -40,6 +40,7 @@ from app.models import (
 from app.models.base import VIETNAM, utcnow
 from app.notifications.services import notify, shop_params, staff_of
 from app.payments import stripe_gateway
+from app.payments.banks import bank_by_bin
 from app.payouts import ledger
 from app.shops.services import require_shop_staff
 from app.text import fold
@@ -583,6 +584,8 @@ def update_bank_details(
     )
     if not BIN.match(bank_bin):
         raise PayoutError(_("A bank BIN has 6 digits (e.g. 970436)."))
+    if bank_by_bin(bank_bin) is None and bank_bin != shop.payout_bank_bin:
+        raise PayoutError(_("Choose your bank from the list."))
     if not ACCOUNT_NO.match(account_no):
         raise PayoutError(_("An account number has 6 to 19 digits."))
     if not 2 <= len(holder) <= 120:

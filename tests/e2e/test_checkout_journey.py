@@ -135,7 +135,7 @@ def test_guest_buys_from_two_cooperatives_with_cod_and_follows_the_shipping(
     order_url = page.url
     sections = page.locator("section.shop-order")
     expect(sections).to_have_count(2)
-    expect(sections.get_by_text("Waiting for payment")).to_have_count(2)
+    expect(sections.get_by_text("Waiting for the cooperative's confirmation")).to_have_count(2)
     expect(page.locator(".cart-count")).to_have_text("0")
 
     # Staff of one cooperative packs and ships its part.
@@ -164,7 +164,7 @@ def test_guest_buys_from_two_cooperatives_with_cod_and_follows_the_shipping(
         ["Order placed", "Packed", "Shipped"]
     )
     expect(sections.filter(has_text="Tan Cuong Tea Cooperative")).to_contain_text(
-        "Waiting for payment"
+        "Waiting for the cooperative's confirmation"
     )
 
 
