@@ -27,6 +27,7 @@ from app.models import (
 )
 from app.orders import services as orders
 from app.payouts import ledger, services
+from app.unit_of_work import transaction
 from tests.factories import ProductFactory, ShopFactory, UserFactory, staff_of
 from tests.shopping import (  # noqa: F401
     buyer,
@@ -67,10 +68,11 @@ def sell(client, auth, product, qty: int, staff, deliver: bool = True) -> ShopOr
     placed = placed_order(client, [(product, qty)])
     auth.logout(lang="en")
     shop_order = db.session.get(ShopOrder, placed.shop_orders[0].id)
-    orders.pack(staff, shop_order)
-    orders.ship(staff, shop_order, "Viettel Post", f"VT{shop_order.id}")
-    if deliver:
-        orders.deliver(staff, shop_order)
+    with transaction():  # as the staff's requests would: each change and its mail committed
+        orders.pack(staff, shop_order)
+        orders.ship(staff, shop_order, "Viettel Post", f"VT{shop_order.id}")
+        if deliver:
+            orders.deliver(staff, shop_order)
     return shop_order
 
 
@@ -771,9 +773,10 @@ def refund_in_dashboard(client, fake, shop_order: ShopOrder, amount: int):
 
 
 def deliver(staff, shop_order: ShopOrder) -> None:
-    orders.pack(staff, shop_order)
-    orders.ship(staff, shop_order, "GHN", f"GHN{shop_order.id}")
-    orders.deliver(staff, db.session.get(ShopOrder, shop_order.id))
+    with transaction():
+        orders.pack(staff, shop_order)
+        orders.ship(staff, shop_order, "GHN", f"GHN{shop_order.id}")
+        orders.deliver(staff, db.session.get(ShopOrder, shop_order.id))
 
 
 def test_a_dashboard_refund_after_delivery_comes_off_the_cooperatives_balance(
@@ -804,7 +807,8 @@ def test_a_dashboard_refund_after_delivery_comes_off_the_cooperatives_balance(
     assert page.count("₫50,000 was refunded outside Chợ HTX (in Stripe).") == 2  # refund, timeline
 
     # The parcel comes back after all: refunding "everything" sends what is left.
-    orders.refund(staff, db.session.get(ShopOrder, shop_order.id), None, "Trả hàng")
+    with transaction():
+        orders.refund(staff, db.session.get(ShopOrder, shop_order.id), None, "Trả hàng")
     assert [r["amount"] for r in fake_stripe.refunds.values()] == [50_000, 180_000]
     assert balance(shop)["pending_vnd"] == 0
     assert db.session.get(ShopOrder, shop_order.id).order.payment_status == "refunded"
