@@ -922,12 +922,31 @@ class WhooshBackend:
             return self._snapshot().searcher.doc_count()
 
     def check(self) -> bool:
-        """True when the live index opens and can be read."""
+        """True when the live index, opened afresh from disk, can be read: the searcher this
+        process keeps may still read files that have since been damaged or deleted."""
         try:
-            self.doc_count()
+            self.ensure_index()
+            ix = index.open_dir(str(self.root / self._current_name()))
+            with ix.searcher() as searcher:
+                searcher.doc_count()
+                reader = searcher.reader()
+                for _term in islice(reader.lexicon("id"), 1):
+                    pass
+                if searcher.doc_count():
+                    searcher.stored_fields(next(iter(reader.all_doc_ids())))
         except Exception:  # any failure to open or read the index means search is down
             return False
         return True
+
+    def forget_reader(self) -> None:
+        """Drop this process's searcher after a failure: the next search opens the index
+        again (repaired by a reindex, perhaps)."""
+        with self._read_lock:
+            try:
+                self._close_searcher()
+            except Exception:
+                self._searcher = None
+            self._pointer = None
 
     # --- writing -------------------------------------------------------------------------
 
