@@ -52,4 +52,3 @@ def deliver(raw: bytes) -> None:
     else:
         name = f"{time.time_ns()}-{message['Message-ID'].strip('<>').split('@')[0]}.eml"
         write_atomically(Path(config["MAIL_OUTBOX_DIR"]) / name, raw)
-

@@ -42,6 +42,7 @@ class SearchUnavailable(RuntimeError):
     """The index is missing, damaged or unreachable: searches answer 503 until it is
     repaired (`flask search reindex`); the rest of the site does not depend on it."""
 
+
 __all__ = [
     "FACETS",
     "PRICE_BANDS",
