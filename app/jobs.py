@@ -120,7 +120,7 @@ def _run_here(name: str, args: tuple, kwargs: dict, attempts: int) -> bool:
 
 def delay_after(attempts: int) -> timedelta:
     """1 minute after the first failure, doubling each time, at most LONGEST_DELAY."""
-    return min(FIRST_DELAY * 2 ** max(attempts - 1, 0), LONGEST_DELAY)
+    return min(FIRST_DELAY * 2 ** min(max(attempts - 1, 0), 16), LONGEST_DELAY)
 
 
 def keep(name: str, args: tuple, kwargs: dict, *, attempts: int, error: BaseException) -> None:
@@ -145,36 +145,48 @@ def keep(name: str, args: tuple, kwargs: dict, *, attempts: int, error: BaseExce
 def retry_due(limit: int = 100, *, everything: bool = False) -> tuple[int, int]:
     """Run (or queue, with Redis) the kept jobs whose time has come; (done, failed again).
 
-    Each job is taken out of the table before it runs (a row deleted by one process is not
-    run by another); a failure puts it back with one more attempt counted.
-    `everything` also runs those given up and those not yet due.
+    A job is claimed before it runs (its next attempt pushed past a lease, so no other
+    process takes it meanwhile), deleted once done, and given a later attempt if it fails.
+    `everything` also runs those given up and those not yet due. Each job once per call.
     """
     from redis.exceptions import RedisError
 
     done = failed = 0
+    seen: set[int] = set()
     for _ in range(limit):
-        job = _take_one(everything)
+        job = _claim_one(everything, seen)
         if job is None:
             break
+        seen.add(job.id)
         args, kwargs = pickle.loads(base64.b64decode(job.arguments))
         found = queue()
-        if found is not None:
-            try:
-                _put_on_queue(found, job.name, args, kwargs, job.attempts)
-                done += 1
-                continue
-            except RedisError:
-                pass
-        if _run_here(job.name, args, kwargs, attempts=job.attempts):
-            done += 1
-        else:
+        try:
+            if found is not None:
+                try:
+                    _put_on_queue(found, job.name, args, kwargs, job.attempts)
+                except RedisError:
+                    found = None
+            if found is None:
+                _resolve(job.name)(*args, **kwargs)
+        except Exception as error:
+            current_app.logger.warning("job %s failed again, kept: %s", job.name, error)
+            _failed_again(job.id, job.attempts + 1, error)
             failed += 1
+            continue
+        with so.Session(db.engine) as session, session.begin():
+            session.execute(sa.delete(PendingJob).where(PendingJob.id == job.id))
+        done += 1
     return done, failed
 
 
-def _take_one(everything: bool) -> PendingJob | None:
+CLAIM_LEASE = timedelta(minutes=10)  # a process that dies while running a job: retried then
+
+
+def _claim_one(everything: bool, seen: set[int]) -> PendingJob | None:
     with so.Session(db.engine, expire_on_commit=False) as session, session.begin():
         query = sa.select(PendingJob).order_by(PendingJob.next_attempt_at, PendingJob.id)
+        if seen:
+            query = query.where(PendingJob.id.not_in(seen))
         if not everything:
             query = query.where(
                 PendingJob.next_attempt_at <= utcnow(), PendingJob.gave_up_at.is_(None)
@@ -183,8 +195,23 @@ def _take_one(everything: bool) -> PendingJob | None:
             query = query.with_for_update(skip_locked=True)
         job = session.scalars(query.limit(1)).first()
         if job is not None:
-            session.delete(job)
+            job.next_attempt_at = utcnow() + CLAIM_LEASE
         return job
+
+
+def _failed_again(job_id: int, attempts: int, error: BaseException) -> None:
+    now = utcnow()
+    with so.Session(db.engine) as session, session.begin():
+        session.execute(
+            sa.update(PendingJob)
+            .where(PendingJob.id == job_id)
+            .values(
+                attempts=attempts,
+                next_attempt_at=now + delay_after(attempts),
+                last_error=f"{type(error).__name__}: {error}"[:500],
+                gave_up_at=now if attempts >= MAX_ATTEMPTS else None,
+            )
+        )
 
 
 def kept_counts() -> tuple[int, int]:
