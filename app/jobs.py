@@ -38,6 +38,9 @@ QUEUE = "chohtx"
 MAX_ATTEMPTS = 10
 FIRST_DELAY = timedelta(minutes=1)
 LONGEST_DELAY = timedelta(hours=6)
+# A job claimed or queued but not reported done (its process died, Redis lost it) is due
+# again after this long.
+CLAIM_LEASE = timedelta(minutes=10)
 # Redis is asked at most this long: a hung server must not hold a request for good.
 REDIS_TIMEOUT_SECONDS = 1.0
 
@@ -97,10 +100,44 @@ def enqueue(function: Callable, *args, **kwargs) -> None:
     _run_here(name, args, kwargs, attempts=0)
 
 
-def _put_on_queue(found, name: str, args: tuple, kwargs: dict, attempts: int) -> None:
+def enqueue_kept(function: Callable, *args) -> None:
+    """Like enqueue, for a job that must not be lost with a Redis that restarts empty (mail):
+    it is written to the database first, deleted once it has run, and if Redis loses it, run
+    again after CLAIM_LEASE by whoever retries kept jobs. Call it outside a transaction (an
+    after-commit action): the row is written in a transaction of its own."""
+    from redis.exceptions import RedisError
+
+    name = _name(function)
+    found = queue()
+    if found is None:
+        _run_here(name, args, {}, attempts=0)
+        return
+    job_id = keep(name, args, {}, attempts=0, error=None)
+    try:
+        _put_on_queue(found, name, args, {}, attempts=0, job_id=job_id)
+        return
+    except RedisError:
+        current_app.logger.warning("jobs: Redis unavailable, running %s now", name)
+    try:
+        _resolve(name)(*args)
+    except Exception as error:
+        current_app.logger.warning("job %s failed, kept for a retry: %s", name, error)
+        _failed_again(job_id, 1, error)
+        return
+    _forget(job_id)
+
+
+def _forget(job_id: int) -> None:
+    with so.Session(db.engine) as session, session.begin():
+        session.execute(sa.delete(PendingJob).where(PendingJob.id == job_id))
+
+
+def _put_on_queue(
+    found, name: str, args: tuple, kwargs: dict, attempts: int, job_id: int | None = None
+) -> None:
     found.enqueue_call(
         run,
-        args=(name, args, kwargs, attempts),
+        args=(name, args, kwargs, attempts, job_id),
         result_ttl=0,
         failure_ttl=7 * 24 * 3600,
         description=name,
@@ -123,23 +160,26 @@ def delay_after(attempts: int) -> timedelta:
     return min(FIRST_DELAY * 2 ** min(max(attempts - 1, 0), 16), LONGEST_DELAY)
 
 
-def keep(name: str, args: tuple, kwargs: dict, *, attempts: int, error: BaseException) -> None:
+def keep(
+    name: str, args: tuple, kwargs: dict, *, attempts: int, error: BaseException | None
+) -> int:
     """Store a job to run later, in a transaction of its own: whatever the caller's
-    transaction does next (it may be rolled back, or be over), the job stays."""
+    transaction does next (it may be rolled back, or be over), the job stays. Without an
+    error it is a job just queued (enqueue_kept), due again only if Redis loses it."""
     now = utcnow()
     arguments = base64.b64encode(pickle.dumps((args, kwargs))).decode("ascii")
-    with so.Session(db.engine) as session, session.begin():
-        session.add(
-            PendingJob(
-                name=name,
-                arguments=arguments,
-                attempts=attempts,
-                next_attempt_at=now + delay_after(attempts),
-                last_error=f"{type(error).__name__}: {error}"[:500],
-                gave_up_at=now if attempts >= MAX_ATTEMPTS else None,
-                created_at=now,
-            )
-        )
+    job = PendingJob(
+        name=name,
+        arguments=arguments,
+        attempts=attempts,
+        next_attempt_at=now + (delay_after(attempts) if error else CLAIM_LEASE),
+        last_error=f"{type(error).__name__}: {error}"[:500] if error else "",
+        gave_up_at=now if attempts >= MAX_ATTEMPTS else None,
+        created_at=now,
+    )
+    with so.Session(db.engine, expire_on_commit=False) as session, session.begin():
+        session.add(job)
+    return job.id
 
 
 def retry_due(limit: int = 100, *, everything: bool = False) -> tuple[int, int]:
@@ -160,26 +200,23 @@ def retry_due(limit: int = 100, *, everything: bool = False) -> tuple[int, int]:
         seen.add(job.id)
         args, kwargs = pickle.loads(base64.b64decode(job.arguments))
         found = queue()
+        if found is not None:
+            try:  # the row stays (claimed) until the worker has run it
+                _put_on_queue(found, job.name, args, kwargs, job.attempts, job_id=job.id)
+                done += 1
+                continue
+            except RedisError:
+                pass
         try:
-            if found is not None:
-                try:
-                    _put_on_queue(found, job.name, args, kwargs, job.attempts)
-                except RedisError:
-                    found = None
-            if found is None:
-                _resolve(job.name)(*args, **kwargs)
+            _resolve(job.name)(*args, **kwargs)
         except Exception as error:
             current_app.logger.warning("job %s failed again, kept: %s", job.name, error)
             _failed_again(job.id, job.attempts + 1, error)
             failed += 1
             continue
-        with so.Session(db.engine) as session, session.begin():
-            session.execute(sa.delete(PendingJob).where(PendingJob.id == job.id))
+        _forget(job.id)
         done += 1
     return done, failed
-
-
-CLAIM_LEASE = timedelta(minutes=10)  # a process that dies while running a job: retried then
 
 
 def _claim_one(everything: bool, seen: set[int]) -> PendingJob | None:
@@ -241,9 +278,10 @@ def _retry_now_and_then(exception: BaseException | None) -> None:
         app.logger.warning("jobs: kept jobs not retried now", exc_info=True)
 
 
-def run(name: str, args: tuple, kwargs: dict, attempts: int = 0) -> None:
+def run(name: str, args: tuple, kwargs: dict, attempts: int = 0, job_id: int | None = None) -> None:
     """What a worker executes: the named function in an app context of its own, like a
-    request (its own database session, closed afterwards). A failure is kept for a retry."""
+    request (its own database session, closed afterwards). A failure is kept for a retry;
+    a job kept in the database (`job_id`) is deleted from it once it has run."""
     if has_app_context():
         app = current_app._get_current_object()
     else:  # a plain `rq worker`: build the app from the environment
@@ -256,7 +294,13 @@ def run(name: str, args: tuple, kwargs: dict, attempts: int = 0) -> None:
                 _resolve(name)(*args, **kwargs)
         except Exception as error:
             current_app.logger.warning("job %s failed, kept for a retry: %s", name, error)
-            keep(name, args, kwargs, attempts=attempts + 1, error=error)
+            if job_id is None:
+                keep(name, args, kwargs, attempts=attempts + 1, error=error)
+            else:
+                _failed_again(job_id, attempts + 1, error)
+            return
+        if job_id is not None:
+            _forget(job_id)
 
 
 def work(burst: bool = False) -> bool:

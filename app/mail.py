@@ -33,7 +33,7 @@ def send_email(to: str, subject: str, text: str) -> EmailMessage:
     message["Message-ID"] = make_msgid(domain="chohtx.vn")
     message.set_content(text)
     # Mail reports a change: it leaves only once that change has committed.
-    after_commit(jobs.enqueue, deliver, bytes(message))
+    after_commit(jobs.enqueue_kept, deliver, bytes(message))
     return message
 
 

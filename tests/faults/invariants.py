@@ -66,3 +66,12 @@ def check(database_url: str, initial_stock: dict[int, int]) -> dict[str, bool]:
         "ledger balances": not unbalanced,
         "no payment counted twice": not paid_twice,
     }
+
+
+def order_numbers(database_url: str) -> list[str]:
+    engine = sa.create_engine(database_url, poolclass=sa.NullPool)
+    try:
+        with engine.connect() as db:
+            return list(db.execute(sa.text('SELECT number FROM "order" ORDER BY id')).scalars())
+    finally:
+        engine.dispose()
