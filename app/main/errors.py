@@ -53,7 +53,13 @@ def render_unavailable(error: BaseException):
         body = {"code": "unavailable", "part": part, "retry_after": seconds}
         body["message"] = f"{part} temporarily unavailable; retry after {seconds} seconds"
         return jsonify(error=body), 503, headers
-    page = render_template("errors/unavailable.html", part=part, retry_after=seconds)
+    # Straight from the Jinja environment: context processors (the header's shops, the
+    # cart) would ask the database, which may be the part that is down.
+    from app.i18n import current_lang
+
+    page = current_app.jinja_env.get_template("errors/unavailable.html").render(
+        part=part, retry_after=seconds, lang=current_lang()
+    )
     return page, 503, headers
 
 

@@ -297,6 +297,14 @@ class Stack:
     def log(self) -> str:
         return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
 
+    def tracebacks(self) -> list[str]:
+        """The server log's tracebacks, each as its last lines (what a 500 leaves)."""
+        found = []
+        for chunk in self.log().split("Traceback (most recent call last):")[1:]:
+            lines = [line for line in chunk.splitlines() if line.strip()]
+            found.append("\n".join(lines[-12:]))
+        return found
+
     def health(self) -> tuple[int, dict | None]:
         import json
 
