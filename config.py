@@ -39,6 +39,7 @@ class Config:
     MAIL_OUTBOX_DIR = os.environ.get("MAIL_OUTBOX_DIR", str(INSTANCE_DIR / "outbox"))
     MAIL_SERVER = os.environ.get("MAIL_SERVER")  # SMTP when set, else the file outbox
     MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))
+    MAIL_TIMEOUT_SECONDS = float(os.environ.get("MAIL_TIMEOUT_SECONDS", "10"))
     MAIL_SENDER = os.environ.get("MAIL_SENDER", "Chợ HTX <no-reply@chohtx.vn>")
     REDIS_URL = os.environ.get("REDIS_URL")
     # With Redis: page cache, rate-limit counters and background jobs are shared by workers.
@@ -48,12 +49,20 @@ class Config:
     RATELIMIT_STORAGE_URI = (
         os.environ.get("RATELIMIT_STORAGE_URI") or os.environ.get("REDIS_URL") or "memory://"
     )
+    # Redis down: each process counts in its own memory (Flask-Limiter logs "falling back to
+    # in-memory storage") and goes back to Redis once it answers; a storage error never turns
+    # a sign-in into a 500. A hung Redis is given one second.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    RATELIMIT_SWALLOW_ERRORS = True
+    RATELIMIT_STORAGE_OPTIONS = {"socket_timeout": 1, "socket_connect_timeout": 1}
     JOBS_IN_BACKGROUND = _flag("JOBS_IN_BACKGROUND", True)
     SEARCH_BACKEND = os.environ.get("SEARCH_BACKEND", "whoosh")  # or "postgres"
     STRIPE_SECRET_KEY = os.environ.get("STRIPE_SECRET_KEY")
     STRIPE_PUBLISHABLE_KEY = os.environ.get("STRIPE_PUBLISHABLE_KEY")
     STRIPE_WEBHOOK_SECRET = os.environ.get("STRIPE_WEBHOOK_SECRET")
     STRIPE_API_BASE = os.environ.get("STRIPE_API_BASE")
+    # Each try at Stripe (two retries with the same idempotency key follow a failed one).
+    STRIPE_TIMEOUT_SECONDS = float(os.environ.get("STRIPE_TIMEOUT_SECONDS", "15"))
     COMMISSION_BPS = int(os.environ.get("COMMISSION_BPS", "800"))
     # Payouts: days after delivery before a sale is payable, the smallest payout (a shop may
     # set its own), and where `flask payouts run` writes the bank batch files.
@@ -90,7 +99,10 @@ class Config:
     PAGE_CACHE = _flag("PAGE_CACHE", True)
     PAGE_CACHE_SECONDS = 10
     PAGE_CACHE_ENTRIES = 1000
-    SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+    # A connection the database dropped (a restart) is noticed and replaced at checkout.
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    # Told to clients (Retry-After) when the database or the search index is unavailable.
+    UNAVAILABLE_RETRY_AFTER_SECONDS = 5
     WTF_CSRF_TIME_LIMIT = None
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_SAMESITE = "Lax"

@@ -114,6 +114,9 @@ def register_commands(app: Flask) -> None:
     from app.orders.commands import orders_cli
 
     app.cli.add_command(orders_cli)
+    from app.payments.commands import payments_cli
+
+    app.cli.add_command(payments_cli)
     from app.search.commands import search_cli
 
     app.cli.add_command(search_cli)

@@ -15,6 +15,7 @@ from pathlib import Path
 from flask import current_app
 
 from app import jobs
+from app.files import write_atomically
 from app.unit_of_work import after_commit
 
 UNFOLDED = policy.default.clone(max_line_length=998)
@@ -36,19 +37,22 @@ def send_email(to: str, subject: str, text: str) -> EmailMessage:
     message["Message-ID"] = make_msgid(domain="chohtx.vn")
     message.set_content(text)
     # Mail reports a change: it leaves only once that change has committed.
-    after_commit(jobs.enqueue, deliver, bytes(message))
+    after_commit(jobs.enqueue_kept, deliver, bytes(message))
     return message
 
 
 def deliver(raw: bytes) -> None:
-    """Hand one built message to the SMTP server, or write it to the outbox."""
+    """Hand one built message to the SMTP server, or write it to the outbox.
+
+    It raises when the server refuses or cannot be reached, or the outbox cannot be written:
+    the job is then kept (app.jobs) and delivered on a later attempt, with the same bytes.
+    """
     config = current_app.config
     message = message_from_bytes(raw, policy=policy.default)
     if config.get("MAIL_SERVER"):
-        with smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"]) as smtp:
+        timeout = config.get("MAIL_TIMEOUT_SECONDS", 10)
+        with smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=timeout) as smtp:
             smtp.send_message(message)
     else:
-        outbox = Path(config["MAIL_OUTBOX_DIR"])
-        outbox.mkdir(parents=True, exist_ok=True)
         name = f"{time.time_ns()}-{message['Message-ID'].strip('<>').split('@')[0]}.eml"
-        (outbox / name).write_bytes(raw)
+        write_atomically(Path(config["MAIL_OUTBOX_DIR"]) / name, raw)

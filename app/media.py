@@ -10,7 +10,6 @@ encoded on the spot, so a page never shows a broken image.
 """
 
 import io
-import os
 import re
 import secrets
 import warnings
@@ -22,6 +21,7 @@ from flask_babel import lazy_gettext as _l
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from app import jobs
+from app.files import StorageUnavailable, write_atomically
 
 SIZES = {"sm": 320, "md": 800, "lg": 1600}
 ACCEPTED_FORMATS = {"JPEG", "PNG", "WEBP", "GIF"}
@@ -72,10 +72,7 @@ class LocalStorage:
 
     @staticmethod
     def _write(path: Path, data: bytes) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")  # writers may race
-        tmp.write_bytes(data)
-        os.replace(tmp, path)
+        write_atomically(path, data)
 
 
 def storage() -> LocalStorage:
@@ -137,14 +134,22 @@ def _upright(image: Image.Image) -> Image.Image:
 
 def _encode(key: str, image: Image.Image) -> None:
     encoded: dict[tuple[int, int], bytes] = {}  # a small image is encoded once for every size
-    for size, longest in SIZES.items():
-        copy = image.copy()
-        copy.thumbnail((longest, longest), Image.Resampling.LANCZOS)
-        if copy.size not in encoded:
-            out = io.BytesIO()
-            copy.save(out, "WEBP", quality=82, method=4)
-            encoded[copy.size] = out.getvalue()
-        storage().save(f"{key}-{size}.webp", encoded[copy.size])
+    try:
+        for size, longest in SIZES.items():
+            copy = image.copy()
+            copy.thumbnail((longest, longest), Image.Resampling.LANCZOS)
+            if copy.size not in encoded:
+                out = io.BytesIO()
+                copy.save(out, "WEBP", quality=82, method=4)
+                encoded[copy.size] = out.getvalue()
+            storage().save(f"{key}-{size}.webp", encoded[copy.size])
+    except StorageUnavailable:
+        for size in SIZES:  # no image with some of its sizes only
+            try:
+                storage().delete(f"{key}-{size}.webp")
+            except OSError:
+                pass
+        raise
 
 
 def encode_renditions(key: str) -> bool:

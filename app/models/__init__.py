@@ -14,6 +14,7 @@ from app.models.fairs import (
     ScheduleEvent,
     SectionKind,
 )
+from app.models.jobs import PendingJob
 from app.models.ledger import (
     AccountKind,
     LedgerAccount,
@@ -55,6 +56,7 @@ __all__ = [
     "LedgerEntry",
     "LedgerTransaction",
     "Payout",
+    "PendingJob",
     "PayoutMethod",
     "PayoutRun",
     "PayoutShopOrder",

@@ -5,6 +5,7 @@ transaction open: a refund is recorded (and its amount reserved) first, sent, th
 """
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 import sqlalchemy as sa
 from flask import current_app
@@ -554,6 +555,16 @@ def process_refund(refund_id: int, actor: User | None = None) -> Refund:
             order_number=order.number,
         )
     except stripe_gateway.GatewayError as error:
+        if error.transient:
+            # Stripe was unreachable or failed on its side: the refund stays pending (its
+            # money reserved) and `flask payments retry-refunds` sends it again with the same
+            # idempotency key, so it is paid exactly once whatever Stripe did meanwhile.
+            refund.error = str(error)[:255]
+            with force_locale(order.locale):
+                note = _("Card refund delayed, it will be sent again: %(error)s", error=str(error))
+            log_event(order.id, refund.shop_order_id, actor, note)
+            db.session.commit()
+            return refund
         _reserve(refund, -1)
         refund.status = RefundStatus.FAILED
         refund.error = str(error)[:255]
@@ -564,6 +575,7 @@ def process_refund(refund_id: int, actor: User | None = None) -> Refund:
         raise PaymentError(_("Stripe did not refund: %(error)s", error=str(error))) from error
     refund.status = RefundStatus.SUCCEEDED
     refund.stripe_refund_id = stripe_id
+    refund.error = None
     refund.completed_at = utcnow()
     _settle(refund, actor)
     db.session.commit()
@@ -583,3 +595,13 @@ def retry_refund(user: User, refund: Refund) -> Refund:
     _reserve(refund, +1)
     db.session.commit()
     return process_refund(refund.id, user)
+
+
+def delayed_refunds(older_than: timedelta = timedelta(0)) -> list[Refund]:
+    """Card refunds still waiting for Stripe's answer (it was unreachable, or the process
+    sending them died), oldest first: what `flask payments retry-refunds` sends again."""
+    return db.session.scalars(
+        sa.select(Refund)
+        .where(Refund.status == RefundStatus.PENDING, Refund.created_at <= utcnow() - older_than)
+        .order_by(Refund.id)
+    ).all()

@@ -187,6 +187,8 @@ def run_payouts(
     payouts wait in the batch file for the operator; Stripe ones are sent after the commit.
     With dry_run nothing is kept: the report is the preview.
     """
+    if not dry_run:
+        resume_interrupted_transfers()
     now = utcnow()
     until = min(until or now, now)
     try:
@@ -378,6 +380,33 @@ def _tell_payout_sent(payout: Payout) -> None:
         amount_vnd=payout.amount_vnd,
         reference=payout.reference or "",
     )
+
+
+def resume_interrupted_transfers() -> list[Payout]:
+    """Send the Stripe payouts an earlier run wrote but did not finish sending (its process
+    was killed, or Stripe did not answer). Their money left the available balance when they
+    were written, so a new run never pays them again; the transfer's idempotency key makes
+    Stripe answer with the transfer it may already have made, never a second one."""
+    waiting = db.session.scalars(
+        sa.select(Payout.id)
+        .where(
+            Payout.method == PayoutMethod.STRIPE,
+            Payout.status == PayoutStatus.PENDING,
+            Payout.stripe_transfer_id.is_(None),
+        )
+        .order_by(Payout.id)
+    ).all()
+    return [send_transfer(payout_id) for payout_id in waiting]
+
+
+def runs_waiting_for_batch_files() -> list[int]:
+    """Runs with bank payouts not yet marked paid: their batch file must exist."""
+    return db.session.scalars(
+        sa.select(Payout.run_id)
+        .where(Payout.method == PayoutMethod.BANK, Payout.status == PayoutStatus.PENDING)
+        .distinct()
+        .order_by(Payout.run_id)
+    ).all()
 
 
 def _fail(payout: Payout, reason: str, actor: User | None) -> None:

@@ -485,6 +485,9 @@ class PostgresBackend:
             return False
         return True
 
+    def forget_reader(self) -> None:
+        """Nothing kept between searches: each one asks the database."""
+
     # --- writing -------------------------------------------------------------------------
 
     def journal(self, product_ids: Iterable[int], shop_ids: Iterable[int] = ()) -> None:

@@ -558,6 +558,7 @@ class WhooshBackend:
         self._pointer: str | None = None
         self._index = None
         self._searcher = None
+        self._stamp: tuple | None = None
         self._facts: dict[tuple, SegmentFacts] = {}
         self._term_sets = TermSetCache(TERM_SETS_CACHE_BYTES)
 
@@ -614,10 +615,12 @@ class WhooshBackend:
     def _snapshot(self) -> Snapshot:
         """The process's searcher, refreshed when another commit or a rebuild happened."""
         name = self._current_name()
-        if self._searcher is None or name != self._pointer:
+        stamp = self._files_stamp(name)
+        if self._searcher is None or name != self._pointer or stamp != self._stamp:
             self._close_searcher()
             self._pointer, self._index = self._open_current()
             self._searcher = self._index.searcher()
+            self._stamp = self._files_stamp(self._pointer)
         elif not self._searcher.up_to_date():
             # A new searcher, not searcher.refresh(): Whoosh's refresh reuses the reader of
             # a segment it has seen before, with that segment's old deletions.
@@ -634,6 +637,20 @@ class WhooshBackend:
             segments.append(SegmentView(facts, reader, offset, key, self._term_sets))
         self._facts = keep
         return Snapshot(self._searcher, segments)
+
+    def _files_stamp(self, name: str | None) -> tuple | None:
+        """Names, sizes and times of the live index's files: a file replaced or damaged
+        under this process's searcher (which would go on answering from what it holds)
+        makes it open the index again, and fail plainly if the index is broken."""
+        if name is None:
+            return None
+        try:
+            with os.scandir(self.root / name) as entries:
+                return tuple(
+                    sorted((e.name, e.stat().st_size, e.stat().st_mtime_ns) for e in entries)
+                )
+        except FileNotFoundError:
+            return None
 
     def _close_searcher(self) -> None:
         # Safe: searchers are only used under the read lock, which the caller holds.
@@ -922,12 +939,31 @@ class WhooshBackend:
             return self._snapshot().searcher.doc_count()
 
     def check(self) -> bool:
-        """True when the live index opens and can be read."""
+        """True when the live index, opened afresh from disk, can be read: the searcher this
+        process keeps may still read files that have since been damaged or deleted."""
         try:
-            self.doc_count()
+            self.ensure_index()
+            ix = index.open_dir(str(self.root / self._current_name()))
+            with ix.searcher() as searcher:
+                searcher.doc_count()
+                reader = searcher.reader()
+                for _term in islice(reader.lexicon("id"), 1):
+                    pass
+                if searcher.doc_count():
+                    searcher.stored_fields(next(iter(reader.all_doc_ids())))
         except Exception:  # any failure to open or read the index means search is down
             return False
         return True
+
+    def forget_reader(self) -> None:
+        """Drop this process's searcher after a failure: the next search opens the index
+        again (repaired by a reindex, perhaps)."""
+        with self._read_lock:
+            try:
+                self._close_searcher()
+            except Exception:
+                self._searcher = None
+            self._pointer = None
 
     # --- writing -------------------------------------------------------------------------
 
