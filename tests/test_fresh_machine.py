@@ -1,6 +1,7 @@
 """The README's two commands on a fresh machine: `make test` installs what its tests need,
 and the README documents every setting config.py reads."""
 
+import ast
 import os
 import re
 import subprocess
@@ -64,3 +65,39 @@ def test_make_test_postgres_installs_postgresql_when_initdb_is_missing(target):
 def test_make_test_postgres_leaves_an_installed_postgresql_alone():
     output = make_dry_run("test-postgres", "PG_INITDB=/usr/lib/postgresql/15/bin/initdb", "SUDO=")
     assert "postgresql" not in apt_installs(output)
+
+
+# --- the README's configuration table -------------------------------------------------------
+
+
+def environment_reads(path: Path) -> set[str]:
+    """Names a Python file reads from the environment: os.environ.get/[]/getenv, _flag("...")."""
+    names = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Call):
+            function = ast.unparse(node.func)
+            readers = {"os.environ.get", "os.getenv", "_flag"}
+            if function in readers and node.args and isinstance(node.args[0], ast.Constant):
+                names.add(node.args[0].value)
+        elif isinstance(node, ast.Subscript) and ast.unparse(node.value) == "os.environ":
+            if isinstance(node.slice, ast.Constant):
+                names.add(node.slice.value)
+    return names
+
+
+def readme_settings() -> set[str]:
+    """The variables named in the first column of the README's configuration table."""
+    section = (ROOT / "README.md").read_text().split("\n## Configuration\n", 1)[1]
+    section = section.split("\n## ", 1)[0]
+    names = set()
+    for line in section.splitlines():
+        if line.startswith("| `"):
+            names.update(re.findall(r"`([A-Z][A-Z0-9_]*)`", line.split("|")[1]))
+    return names
+
+
+def test_every_setting_read_from_the_environment_is_in_the_readme():
+    sources = [ROOT / "config.py", ROOT / "gunicorn.conf.py", *ROOT.glob("app/**/*.py")]
+    read = set().union(*(environment_reads(path) for path in sources))
+    assert {"PUBLIC_BASE_URL", "MAIL_SENDER", "VIETQR_BANK_BIN", "MAIL_USE_TLS"} <= read
+    assert sorted(read - readme_settings()) == []
