@@ -87,9 +87,9 @@ def test_with_auto_approval_off_submission_waits_for_review(app, client, shop, s
     ("overrides", "message"),
     [
         ({"name_vi": "", "name_en": ""}, "Fill in the Vietnamese or the English version."),
-        ({"price_vnd": "0"}, "Number must be between 1 and"),
+        ({"price_vnd": "0"}, "Enter a number from 1 to 10,000,000,000."),
         ({"price_vnd": "12.5"}, "Not a valid integer value."),
-        ({"stock": "-1"}, "Number must be between 0 and"),
+        ({"stock": "-1"}, "Enter a number from 0 to 10,000,000."),
         ({"sku": "bad sku!"}, "Use letters, digits, dot, dash or underscore."),
         ({"category_id": "99999"}, "Not a valid choice."),
     ],

@@ -1,18 +1,17 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import IntegerField, SelectField, StringField, SubmitField, TextAreaField
-from wtforms.validators import (
-    DataRequired,
-    InputRequired,
-    Length,
-    NumberRange,
-    Optional,
-    Regexp,
-    ValidationError,
-)
+from wtforms.validators import DataRequired, InputRequired, Optional, Regexp, ValidationError
 
 from app.catalog.services import ProductInput
-from app.forms import OneLanguageRequired, choices, images_field, stripped
+from app.forms import (
+    Length,
+    NumberRange,
+    OneLanguageRequired,
+    SiteForm,
+    choices,
+    images_field,
+    stripped,
+)
 from app.validators import gtin14, is_gtin
 
 
@@ -22,7 +21,7 @@ class GtinCheck:
             raise ValidationError(_l("This is not a valid GTIN: check the digits."))
 
 
-class ProductForm(FlaskForm):
+class ProductForm(SiteForm):
     sku = StringField(
         _l("SKU"),
         validators=[
@@ -84,7 +83,7 @@ class ProductForm(FlaskForm):
         return [f.read() for f in (self.images.data or []) if f and f.filename]
 
 
-class StockForm(FlaskForm):
+class StockForm(SiteForm):
     stock = IntegerField(
         _l("Stock"),
         validators=[
