@@ -26,7 +26,8 @@ def product_form(**overrides):
         "category_id": "0",
         "price_vnd": "150000",
         "stock": "12",
-        "unit": "gói 500 g",
+        "unit_vi": "gói 500 g",
+        "unit_en": "500 g pack",
         "weight_g": "520",
         "submit_review": "1",
     }

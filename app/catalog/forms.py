@@ -47,8 +47,15 @@ class ProductForm(SiteForm):
     stock = IntegerField(
         _l("Stock"), validators=[Optional(), NumberRange(min=0, max=10_000_000)], default=0
     )
-    unit = StringField(
-        _l("Unit"), validators=[Length(max=40)], description=_l("e.g. bottle 500 ml, bag 1 kg")
+    unit_vi = StringField(
+        _l("Unit (Vietnamese)"),
+        validators=[Length(max=40)],
+        description=_l("e.g. chai 500 ml, gói 1 kg"),
+    )
+    unit_en = StringField(
+        _l("Unit (English)"),
+        validators=[Length(max=40)],
+        description=_l("e.g. 500 ml bottle, 1 kg bag"),
     )
     weight_g = IntegerField(
         _l("Weight (g)"), validators=[Optional(), NumberRange(min=1, max=1_000_000)]
@@ -74,7 +81,8 @@ class ProductForm(SiteForm):
             category_id=self.category_id.data or None,
             price_vnd=self.price_vnd.data,
             stock=self.stock.data or 0,
-            unit=stripped(self.unit),
+            unit_vi=stripped(self.unit_vi),
+            unit_en=stripped(self.unit_en),
             weight_g=self.weight_g.data,
             gtin=gtin14(stripped(self.gtin)) if stripped(self.gtin) else None,
         )
