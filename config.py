@@ -38,9 +38,19 @@ class Config:
     UPLOAD_DIR = os.environ.get("UPLOAD_DIR", str(INSTANCE_DIR / "uploads"))
     MAIL_OUTBOX_DIR = os.environ.get("MAIL_OUTBOX_DIR", str(INSTANCE_DIR / "outbox"))
     MAIL_SERVER = os.environ.get("MAIL_SERVER")  # SMTP when set, else the file outbox
-    MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))
+    # A mail provider wants a login over an encrypted connection: STARTTLS on the submission
+    # port (MAIL_USE_TLS, 587) or TLS from the first byte (MAIL_USE_SSL, 465).
+    MAIL_USE_TLS = _flag("MAIL_USE_TLS", False)
+    MAIL_USE_SSL = _flag("MAIL_USE_SSL", False)
+    MAIL_PORT = int(
+        os.environ.get("MAIL_PORT") or (465 if MAIL_USE_SSL else 587 if MAIL_USE_TLS else 25)
+    )
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME")
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
     MAIL_TIMEOUT_SECONDS = float(os.environ.get("MAIL_TIMEOUT_SECONDS", "10"))
     MAIL_SENDER = os.environ.get("MAIL_SENDER", "Chợ HTX <no-reply@chohtx.vn>")
+    # Where the site is served, for links in mail sent outside a request (CLI commands).
+    PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000")
     REDIS_URL = os.environ.get("REDIS_URL")
     # With Redis: page cache, rate-limit counters and background jobs are shared by workers.
     CACHE_KEY_PREFIX = os.environ.get("CACHE_KEY_PREFIX", "chohtx:")
@@ -74,6 +84,7 @@ class Config:
     VIETQR_BANK_BIN = os.environ.get("VIETQR_BANK_BIN")
     VIETQR_ACCOUNT_NO = os.environ.get("VIETQR_ACCOUNT_NO")
     VIETQR_ACCOUNT_NAME = os.environ.get("VIETQR_ACCOUNT_NAME", "")
+    VIETQR_DEMO_ACCOUNT = False  # True: the account is DEMO_VIETQR, and the page says so
     CARD_PAYMENT_TIMEOUT_MINUTES = int(os.environ.get("CARD_PAYMENT_TIMEOUT_MINUTES", "60"))
     BANK_TRANSFER_TIMEOUT_MINUTES = int(os.environ.get("BANK_TRANSFER_TIMEOUT_MINUTES", "2880"))
     SHIPPING_FEE_VND = int(os.environ.get("SHIPPING_FEE_VND", "30000"))
@@ -120,8 +131,21 @@ class Config:
     RATELIMIT_REPORT = "5 per minute;20 per day"
 
 
+# `make run` offers bank transfer out of the box, to an account that is not real; the
+# transfer box says so. Only development gets it: production has no account unless set.
+DEMO_VIETQR = {
+    "VIETQR_BANK_BIN": "970436",  # Vietcombank
+    "VIETQR_ACCOUNT_NO": "0000000000",
+    "VIETQR_ACCOUNT_NAME": "CHO HTX DEMO",
+}
+
+
 class DevelopmentConfig(Config):
-    pass
+    if not (Config.VIETQR_BANK_BIN or Config.VIETQR_ACCOUNT_NO):
+        VIETQR_BANK_BIN = DEMO_VIETQR["VIETQR_BANK_BIN"]
+        VIETQR_ACCOUNT_NO = DEMO_VIETQR["VIETQR_ACCOUNT_NO"]
+        VIETQR_ACCOUNT_NAME = DEMO_VIETQR["VIETQR_ACCOUNT_NAME"]
+        VIETQR_DEMO_ACCOUNT = True
 
 
 class TestingConfig(Config):

@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 
 import click
-from babel.numbers import format_currency
+from babel.numbers import format_currency, format_decimal
 from flask import Flask, abort, current_app, g, has_request_context, request, url_for
 from flask.cli import AppGroup
 from flask_babel import get_locale, refresh
@@ -38,6 +38,11 @@ def format_vnd(amount_vnd: int, lang: str | None = None) -> str:
 @functools.lru_cache(maxsize=4096)
 def _format_vnd(amount_vnd: int, lang: str) -> str:
     return format_currency(amount_vnd, "VND", locale=lang)  # slow-ish, and prices repeat
+
+
+def format_number(value, lang: str | None = None, grouping: bool = True) -> str:
+    """10.000.000.000 in Vietnamese, 10,000,000,000 in English (grouping=False: 2026)."""
+    return format_decimal(value, locale=lang or current_lang(), group_separator=grouping)
 
 
 def localized(obj, field: str, lang: str | None = None) -> tuple[str, bool]:

@@ -24,7 +24,7 @@ def test_register_creates_buyer_and_signs_in(client):
     [
         ("", "a@example.com", "longenough", "This field is required."),
         ("An", "not-an-email", "longenough", "Invalid email address."),
-        ("An", "a@example.com", "short", "Field must be between 8 and 128 characters long."),
+        ("An", "a@example.com", "short", "Enter between 8 and 128 characters."),
     ],
 )
 def test_register_rejects_bad_input(client, name, email, password, message):

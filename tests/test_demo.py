@@ -110,7 +110,7 @@ def test_seed_creates_sixty_approved_bilingual_products_with_pictures():
     for product in bilingual:
         assert 1 <= len(product.images) <= 2
         assert isinstance(product.price_vnd, int) and product.price_vnd >= 1000
-        assert product.unit
+        assert product.unit_vi and product.unit_en
         assert product.category is not None and product.category.parent is not None
 
 

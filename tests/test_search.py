@@ -333,7 +333,8 @@ def product_input(**changes) -> catalog.ProductInput:
         category_id=category("nuoc-mam-gia-vi").id,
         price_vnd=120000,
         stock=5,
-        unit="chai",
+        unit_vi="chai",
+        unit_en="bottle",
         weight_g=None,
     )
     values.update(changes)

@@ -26,7 +26,8 @@ def product_form(**overrides):
         "category_id": "0",
         "price_vnd": "150000",
         "stock": "12",
-        "unit": "gói 500 g",
+        "unit_vi": "gói 500 g",
+        "unit_en": "500 g pack",
         "weight_g": "520",
         "submit_review": "1",
     }
@@ -87,9 +88,9 @@ def test_with_auto_approval_off_submission_waits_for_review(app, client, shop, s
     ("overrides", "message"),
     [
         ({"name_vi": "", "name_en": ""}, "Fill in the Vietnamese or the English version."),
-        ({"price_vnd": "0"}, "Number must be between 1 and"),
+        ({"price_vnd": "0"}, "Enter a number from 1 to 10,000,000,000."),
         ({"price_vnd": "12.5"}, "Not a valid integer value."),
-        ({"stock": "-1"}, "Number must be between 0 and"),
+        ({"stock": "-1"}, "Enter a number from 0 to 10,000,000."),
         ({"sku": "bad sku!"}, "Use letters, digits, dot, dash or underscore."),
         ({"category_id": "99999"}, "Not a valid choice."),
     ],

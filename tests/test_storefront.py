@@ -28,10 +28,14 @@ def test_product_page_formats_price_for_language(client, lang, price):
 
 def test_product_page_shows_stock_unit_weight_and_province(client):
     shop = ShopFactory(province=province("an-giang"))
-    ProductFactory(shop=shop, slug="mam", stock=7, unit="chai 500 ml", weight_g=650)
+    ProductFactory(
+        shop=shop, slug="mam", stock=7, unit_vi="chai 500 ml", unit_en="500 ml bottle", weight_g=650
+    )
     html = client.get("/en/p/mam").get_data(as_text=True)
-    for text in ("chai 500 ml", "650 g", "An Giang", ">7<"):
+    for text in ("500 ml bottle", "650 g", "An Giang", ">7<"):
         assert text in html
+    assert "chai 500 ml" not in html
+    assert "chai 500 ml" in client.get("/vi/p/mam").get_data(as_text=True)
 
 
 def test_every_page_has_hreflang_and_language_switch_keeping_the_page(client):

@@ -46,7 +46,7 @@ def product_json(product: Product, lang: str) -> dict:
         "price_vnd": product.price_vnd,
         "currency": "VND",
         "stock": product.stock,
-        "unit": product.unit or "",
+        "unit": _text(product, "unit", lang),
         "image": image_url(cover.key, "md", external=True) if cover else None,
         "ocop": ocop_json(product, lang),
         "url": url_for("catalog.product_page", lang_code=lang, slug=product.slug, _external=True),

@@ -43,7 +43,8 @@ PRODUCT_COLUMNS = (
     "category",
     "price_vnd",
     "stock",
-    "unit",
+    "unit",  # in Vietnamese, like the first version of the file
+    "unit_en",
     "weight_g",
 )
 OCOP_COLUMNS = (
@@ -62,7 +63,9 @@ WHOLE_NUMBER = re.compile(r"[0-9]+")  # not int(): it takes "1_000", "+5" and ot
 ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 MAX_INT = 2**31 - 1  # stock and weight_g are INTEGER columns
 MAX_BIGINT = 2**63 - 1
-TEXT_LIMITS = {"name_vi": 200, "name_en": 200, "unit": 40}  # the column sizes in the models
+TEXT_LIMITS = {"name_vi": 200, "name_en": 200, "unit": 40, "unit_en": 40}  # the models' sizes
+# CSV columns whose product field has another name: `unit` is the Vietnamese unit.
+FIELD_OF_COLUMN = {"unit": "unit_vi"}
 
 
 class ImportFileError(ValueError):
@@ -293,9 +296,9 @@ class _RowChecker:
         names = [cells[name] for name in NAME_COLUMNS if name in cells]
         if not any(names):
             problems.append(_("a name is needed in name_vi or name_en"))
-        for name in ("name_vi", "name_en", "description_vi", "description_en", "unit"):
+        for name in ("name_vi", "name_en", "description_vi", "description_en", "unit", "unit_en"):
             if name in cells:
-                values[name] = cells[name]
+                values[FIELD_OF_COLUMN.get(name, name)] = cells[name]
                 limit = TEXT_LIMITS.get(name)
                 if limit and len(cells[name]) > limit:
                     problems.append(
@@ -603,7 +606,8 @@ def _new_input(sku: str) -> ProductInput:
         category_id=None,
         price_vnd=0,
         stock=0,
-        unit="",
+        unit_vi="",
+        unit_en="",
         weight_g=None,
         gtin=None,
     )

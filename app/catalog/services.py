@@ -97,7 +97,8 @@ class ProductInput:
     category_id: int | None
     price_vnd: int
     stock: int
-    unit: str
+    unit_vi: str
+    unit_en: str
     weight_g: int | None
     gtin: str | None = None  # GS1 number printed under the barcode; QR codes use it
 

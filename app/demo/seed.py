@@ -130,7 +130,11 @@ def _add_products(shops: dict[str, Shop], report: SeedReport) -> None:
     categories: dict[str, Category] = {}
     for slug, demo in reversed(interleaved):
         shop = shops[slug]
-        if product_by_sku(shop, demo.sku) is not None:
+        existing = product_by_sku(shop, demo.sku)
+        if existing is not None:
+            # A demo database from before bilingual units gets its English units.
+            if not existing.unit_en and existing.unit_vi == demo.unit[0]:
+                existing.unit_en = demo.unit[1]
             continue
         if demo.category not in categories:
             categories[demo.category] = _category(demo.category)
@@ -145,14 +149,15 @@ def _add_products(shops: dict[str, Shop], report: SeedReport) -> None:
             category=categories[demo.category],
             price_vnd=demo.price_vnd,
             stock=demo.stock,
-            unit=demo.unit,
+            unit_vi=demo.unit[0],
+            unit_en=demo.unit[1],
             weight_g=demo.weight_g,
             status=demo.status,
             is_hidden=demo.hidden,
         )
         title = demo.vi[0] or demo.en[0]
         for position in range(demo.images):
-            picture = images.product_picture(title, demo.category, demo.unit, variant=position)
+            picture = images.product_picture(title, demo.category, demo.unit[0], variant=position)
             stored = _store(picture, report)
             product.images.append(
                 ProductImage(

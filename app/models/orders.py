@@ -229,7 +229,8 @@ class OrderLine(db.Model):
     sku: so.Mapped[str] = so.mapped_column(sa.String(64))
     name_vi: so.Mapped[str] = so.mapped_column(sa.String(200), default="")
     name_en: so.Mapped[str] = so.mapped_column(sa.String(200), default="")
-    unit: so.Mapped[str] = so.mapped_column(sa.String(40), default="")
+    unit_vi: so.Mapped[str] = so.mapped_column(sa.String(40), default="")
+    unit_en: so.Mapped[str] = so.mapped_column(sa.String(40), default="")
     unit_price_vnd: so.Mapped[int] = so.mapped_column(sa.BigInteger)
     qty: so.Mapped[int]
     refunded_qty: so.Mapped[int] = so.mapped_column(default=0)

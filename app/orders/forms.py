@@ -1,5 +1,4 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     HiddenField,
     IntegerField,
@@ -9,16 +8,9 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import (
-    DataRequired,
-    InputRequired,
-    Length,
-    NumberRange,
-    Optional,
-    ValidationError,
-)
+from wtforms.validators import DataRequired, InputRequired, Optional, ValidationError
 
-from app.forms import stripped
+from app.forms import Length, NumberRange, SiteForm, stripped
 from app.models import PaymentMethod
 from app.orders.cart import MAX_QTY
 from app.orders.checkout import Delivery
@@ -35,7 +27,7 @@ PAYMENT_LABELS = {
 PRODUCT_ID_RANGE = NumberRange(min=1, max=2**63 - 1)
 
 
-class AddToCartForm(FlaskForm):
+class AddToCartForm(SiteForm):
     product_id = IntegerField(validators=[InputRequired(), PRODUCT_ID_RANGE])
     fair = HiddenField()  # the slug of the fair page it was added from, if any
     qty = IntegerField(
@@ -49,7 +41,7 @@ class AddToCartForm(FlaskForm):
     submit = SubmitField(_l("Add to cart"))
 
 
-class CartLineForm(FlaskForm):
+class CartLineForm(SiteForm):
     product_id = IntegerField(validators=[InputRequired(), PRODUCT_ID_RANGE])
     qty = IntegerField(
         _l("Quantity"),
@@ -60,7 +52,7 @@ class CartLineForm(FlaskForm):
     )
 
 
-class CheckoutForm(FlaskForm):
+class CheckoutForm(SiteForm):
     name = StringField(
         _l("Full name of the receiver"), validators=[DataRequired(), Length(max=120)]
     )
@@ -93,12 +85,12 @@ class CheckoutForm(FlaskForm):
         )
 
 
-class CancelForm(FlaskForm):
+class CancelForm(SiteForm):
     shop_order_id = HiddenField()
     submit = SubmitField(_l("Cancel"))
 
 
-class ShipForm(FlaskForm):
+class ShipForm(SiteForm):
     carrier = StringField(
         _l("Carrier"),
         validators=[DataRequired(), Length(max=80)],
@@ -110,14 +102,14 @@ class ShipForm(FlaskForm):
     submit = SubmitField(_l("Mark as shipped"))
 
 
-class StaffCancelForm(FlaskForm):
+class StaffCancelForm(SiteForm):
     reason = TextAreaField(
         _l("Reason (the buyer reads it)"), validators=[DataRequired(), Length(max=255)]
     )
     submit = SubmitField(_l("Cancel this order"))
 
 
-class RefundForm(FlaskForm):
+class RefundForm(SiteForm):
     """Per-line quantities arrive as qty-<line id>; with none given, everything is refunded."""
 
     reason = StringField(
@@ -127,7 +119,7 @@ class RefundForm(FlaskForm):
     refund_lines = SubmitField(_l("Refund the chosen units"))
 
 
-class ShippingRateForm(FlaskForm):
+class ShippingRateForm(SiteForm):
     fee_vnd = IntegerField(
         _l("Shipping fee per order (đồng)"),
         validators=[InputRequired(), NumberRange(min=0, max=10_000_000)],

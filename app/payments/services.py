@@ -87,6 +87,7 @@ class TransferInstructions:
     message: str
     payload: str
     svg: str
+    demo: bool = False  # the development default account, which is not real
 
 
 def transfer_instructions(order: Order) -> TransferInstructions | None:
@@ -109,6 +110,7 @@ def transfer_instructions(order: Order) -> TransferInstructions | None:
         message=order.transfer_message,
         payload=payload,
         svg=vietqr.qr_svg(payload, title=_("VietQR code for order %(n)s", n=order.number)),
+        demo=bool(config.get("VIETQR_DEMO_ACCOUNT")),
     )
 
 

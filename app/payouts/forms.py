@@ -1,12 +1,12 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, SelectField, StringField, SubmitField
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, InputRequired, Optional
 
+from app.forms import Length, NumberRange, SiteForm
 from app.payments.banks import BANKS, bank_by_bin
 
 
-class BankDetailsForm(FlaskForm):
+class BankDetailsForm(SiteForm):
     # The bank is chosen by name; its NAPAS BIN is what is stored and sent. The service checks
     # the value, so a stored BIN that left the list still shows (see with_bank_choices).
     bank_bin = SelectField(
@@ -30,7 +30,7 @@ class BankDetailsForm(FlaskForm):
         return self
 
 
-class RunForm(FlaskForm):
+class RunForm(SiteForm):
     until = DateField(
         _l("Pay sales whose return window ended by"),
         validators=[Optional()],
@@ -40,19 +40,19 @@ class RunForm(FlaskForm):
     run = SubmitField(_l("Create payouts"))
 
 
-class MarkPaidForm(FlaskForm):
+class MarkPaidForm(SiteForm):
     reference = StringField(
         _l("Bank transaction reference"), validators=[DataRequired(), Length(min=3, max=120)]
     )
     submit = SubmitField(_l("Mark paid"))
 
 
-class MarkFailedForm(FlaskForm):
+class MarkFailedForm(SiteForm):
     reason = StringField(_l("Why it failed"), validators=[DataRequired(), Length(max=255)])
     submit = SubmitField(_l("Mark failed"))
 
 
-class AdjustmentForm(FlaskForm):
+class AdjustmentForm(SiteForm):
     shop = StringField(_l("Shop address (slug)"), validators=[DataRequired(), Length(max=80)])
     amount_vnd = IntegerField(
         _l("Amount (đồng)"),
@@ -65,7 +65,7 @@ class AdjustmentForm(FlaskForm):
     submit = SubmitField(_l("Post adjustment"))
 
 
-class RatesForm(FlaskForm):
+class RatesForm(SiteForm):
     """A shop's terms, or a category's rate: the target is a shop or a category slug."""
 
     target = StringField(

@@ -1,16 +1,15 @@
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, MultipleFileField
 from wtforms import IntegerField, SelectField, StringField, SubmitField, TextAreaField
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import DataRequired, Optional, ValidationError
 
-from app.forms import OneLanguageRequired, image_field, stripped
+from app.forms import Length, NumberRange, OneLanguageRequired, SiteForm, image_field, stripped
 from app.validators import is_phone, is_tax_code, normalise_phone
 
 
-class ShopProfileForm(FlaskForm):
+class ShopProfileForm(SiteForm):
     name_vi = StringField(
         _l("Name (Vietnamese)"), validators=[OneLanguageRequired("name_en"), Length(max=160)]
     )
@@ -33,7 +32,7 @@ class ShopProfileForm(FlaskForm):
     )
     founded_year = IntegerField(
         _l("Year founded"),
-        validators=[Optional(), NumberRange(min=1900, max=date.today().year)],
+        validators=[Optional(), NumberRange(min=1900, max=date.today().year, grouping=False)],
     )
     logo = image_field(_l("Logo"))
     submit = SubmitField(_l("Save profile"))
@@ -64,7 +63,7 @@ class ShopProfileForm(FlaskForm):
         }
 
 
-class ShopRegistrationForm(FlaskForm):
+class ShopRegistrationForm(SiteForm):
     """A cooperative registered by its own staff; an admin checks the papers before it opens."""
 
     name_vi = StringField(
