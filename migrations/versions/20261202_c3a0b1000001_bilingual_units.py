@@ -14,7 +14,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "c3a0b1000001"
-down_revision = "a9fa1e000004"
+down_revision = "d1fa17000001"
 branch_labels = None
 depends_on = None
 
