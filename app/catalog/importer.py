@@ -34,6 +34,7 @@ from app.models import Category, OcopCertificate, Product, ProductImage, Product
 from app.ocop.services import CertificateInput, record_verified_certificate
 from app.shops.services import shop_by_slug
 from app.text import nfc
+from app.unit_of_work import after_commit, rollback
 
 PRODUCT_COLUMNS = (
     "name_vi",
@@ -533,7 +534,7 @@ def import_csv(
 
 
 def _write(plans: list[RowPlan], shop: Shop, report: ImportReport, skip_bad: bool) -> None:
-    """Store images, upsert products and certificates, commit once; clean up on any failure."""
+    """Store images, upsert products and certificates; clean up the images on any failure."""
     stored: list[str] = []
     replaced: list[str] = []
     created: list[str] = []
@@ -557,17 +558,17 @@ def _write(plans: list[RowPlan], shop: Shop, report: ImportReport, skip_bad: boo
                 _upsert_certificate(product, plan.certificate)
         if report.errors and not skip_bad:
             raise _Abort
-        db.session.commit()
+        db.session.flush()
     except _Abort:
-        db.session.rollback()
+        rollback()  # the import is refused as a whole: none of its rows may be committed
         _delete_images(stored)
         return
     except Exception:
-        db.session.rollback()
         _delete_images(stored)
         raise
     report.created, report.updated = created, updated
-    _delete_images(replaced)  # only once the rows pointing at them are gone for good
+    # Only once the rows pointing at them are gone for good.
+    after_commit(_delete_images, replaced)
 
 
 class _Abort(Exception):

@@ -1,7 +1,7 @@
 """Trade fairs: the organiser's rights, the page builder, exhibitors, schedule and sales.
 
 Every change goes through a function here that checks who may make it (an organiser edits
-only their own fairs, admins any; staff answer only for their own shops) and commits once.
+only their own fairs, admins any; staff answer only for their own shops) and flushes; the request commits.
 """
 
 import io
@@ -13,7 +13,7 @@ import nh3
 import segno
 import sqlalchemy as sa
 import sqlalchemy.orm as so
-from flask import current_app, url_for
+from flask import url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from icalendar import Calendar, Event
@@ -49,6 +49,7 @@ from app.models import (
 from app.models.base import VIETNAM, utcnow
 from app.shops.services import require_shop_staff
 from app.text import fold, slugify
+from app.unit_of_work import after_commit
 
 MAX_FEATURED = 12
 MAX_GALLERY = 24
@@ -224,14 +225,13 @@ def save_fair(user: User, fair: Fair | None, values: dict, cover: bytes | None =
     try:
         db.session.flush()
         audit.record("fair.create" if created else "fair.update", fair, actor=user)
-        db.session.commit()
+        db.session.flush()
     except Exception:
-        db.session.rollback()
         if stored:
             delete_image(stored.key)
         raise
     if old_cover:
-        delete_image(old_cover)
+        after_commit(delete_image, old_cover)
     return fair
 
 
@@ -244,7 +244,7 @@ def set_status(user: User, fair: Fair, status: str) -> None:
         raise FairError(_("Add at least one section before publishing."))
     old, fair.status = fair.status, status
     audit.record("fair.status", fair, actor=user, old=old, new=status)
-    db.session.commit()
+    db.session.flush()
 
 
 # --- sections ---------------------------------------------------------------------------
@@ -278,7 +278,7 @@ def add_section(user: User, fair: Fair, kind: str) -> FairSection:
     db.session.add(section)
     db.session.flush()
     audit.record("fair.section.add", fair, actor=user, section=section.id, kind=kind)
-    db.session.commit()
+    db.session.flush()
     return section
 
 
@@ -323,14 +323,13 @@ def update_section(
         section.body_vi = sanitise_html(values.get("body_vi", ""))
         section.body_en = sanitise_html(values.get("body_en", ""))
         audit.record("fair.section.update", section.fair, actor=user, section=section.id)
-        db.session.commit()
+        db.session.flush()
     except Exception:
-        db.session.rollback()
         for key in stored_keys:
             delete_image(key)
         raise
     if old_image:
-        delete_image(old_image)
+        after_commit(delete_image, old_image)
 
 
 def move_section(user: User, section: FairSection, step: int) -> None:
@@ -344,7 +343,7 @@ def move_section(user: User, section: FairSection, step: int) -> None:
         order[index], order[target] = order[target], order[index]
     for position, each in enumerate(order, start=1):
         each.position = position
-    db.session.commit()
+    db.session.flush()
 
 
 def delete_section(user: User, section: FairSection) -> None:
@@ -353,9 +352,9 @@ def delete_section(user: User, section: FairSection) -> None:
     keys = [i.key for i in section.images] + ([section.image_key] if section.image_key else [])
     fair.sections.remove(section)
     audit.record("fair.section.delete", fair, actor=user, section=section.id, kind=section.kind)
-    db.session.commit()
+    db.session.flush()
     for key in keys:
-        delete_image(key)
+        after_commit(delete_image, key)
 
 
 def delete_gallery_image(user: User, section: FairSection, image_id: int) -> None:
@@ -364,8 +363,8 @@ def delete_gallery_image(user: User, section: FairSection, image_id: int) -> Non
     if image is None:
         raise NotFound()
     section.images.remove(image)
-    db.session.commit()
-    delete_image(image.key)
+    db.session.flush()
+    after_commit(delete_image, image.key)
 
 
 # --- exhibitors -------------------------------------------------------------------------
@@ -422,10 +421,8 @@ def invite_shop(user: User, fair: Fair, shop: Shop) -> FairExhibitor:
     exhibitor.responded_at = None
     db.session.flush()
     audit.record("fair.invite", fair, actor=user, shop=shop.slug)
-    mails = [_invitation_mail(fair, shop, member.user) for member in shop.members]
-    db.session.commit()
-    for mail in mails:
-        _send(*mail)
+    for member in shop.members:
+        send_email(*_invitation_mail(fair, shop, member.user))
     return exhibitor
 
 
@@ -470,9 +467,7 @@ def apply_to_fair(user: User, fair: Fair, shop: Shop) -> FairExhibitor:
     db.session.add(exhibitor)
     db.session.flush()
     audit.record("fair.apply", fair, actor=user, shop=shop.slug)
-    mail = _application_mail(fair, shop)
-    db.session.commit()
-    _send(*mail)
+    send_email(*_application_mail(fair, shop))
     return exhibitor
 
 
@@ -489,13 +484,6 @@ def _application_mail(fair: Fair, shop: Shop) -> tuple[str, str, str]:
             url_for("fairs.organise_exhibitors", slug=fair.slug, lang_code=lang, _external=True),
         )
     return organiser.email, subject, text
-
-
-def _send(to: str, subject: str, text: str) -> None:
-    try:
-        send_email(to, subject, text)
-    except Exception:  # the change stands; the dashboards show it too
-        current_app.logger.exception("Fair mail to %s not sent", to)
 
 
 def respond_to_invitation(user: User, exhibitor: FairExhibitor, accept: bool) -> None:
@@ -523,13 +511,13 @@ def _decide(user: User, exhibitor: FairExhibitor, accept: bool, action: str) -> 
         actor=user,
         shop=exhibitor.shop.slug,
     )
-    db.session.commit()
+    db.session.flush()
 
 
 def set_booth(user: User, exhibitor: FairExhibitor, booth: str, hall: str) -> None:
     require_organiser(user, exhibitor.fair)
     exhibitor.booth, exhibitor.hall = booth.strip()[:20], hall.strip()[:60]
-    db.session.commit()
+    db.session.flush()
 
 
 def remove_exhibitor(user: User, exhibitor: FairExhibitor) -> None:
@@ -537,7 +525,7 @@ def remove_exhibitor(user: User, exhibitor: FairExhibitor) -> None:
     require_organiser(user, fair)
     fair.exhibitors.remove(exhibitor)
     audit.record("fair.exhibitor.remove", fair, actor=user, shop=exhibitor.shop.slug)
-    db.session.commit()
+    db.session.flush()
 
 
 def featurable_products(exhibitor: FairExhibitor) -> list[Product]:
@@ -568,7 +556,7 @@ def set_featured_products(user: User, exhibitor: FairExhibitor, product_ids: lis
     for position, product_id in enumerate(wanted, start=1):
         exhibitor.featured.append(FairFeaturedProduct(product_id=product_id, position=position))
     audit.record("fair.featured", exhibitor.fair, actor=user, shop=exhibitor.shop.slug)
-    db.session.commit()
+    db.session.flush()
 
 
 def pending_invitations(shop: Shop) -> list[FairExhibitor]:
@@ -642,7 +630,7 @@ def add_event(user: User, fair: Fair, values: dict) -> ScheduleEvent:
         speaker=values["speaker"],
     )
     db.session.add(event)
-    db.session.commit()
+    db.session.flush()
     return event
 
 
@@ -652,7 +640,7 @@ def delete_event(user: User, fair: Fair, event_id: int) -> None:
     if event is None or event.fair_id != fair.id:
         raise NotFound()
     db.session.delete(event)
-    db.session.commit()
+    db.session.flush()
 
 
 def schedule_ics(fair: Fair, lang: str) -> bytes:

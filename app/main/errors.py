@@ -2,8 +2,8 @@
 
 from flask import Flask, g, render_template, request
 
-from app.extensions import db
 from app.security import retry_after_seconds
+from app.unit_of_work import rollback
 
 
 def _lang_from_path() -> None:
@@ -46,5 +46,5 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(500)
     def internal_error(error):
-        db.session.rollback()
+        rollback()  # nothing the failed request did may stay, nor run after it
         return render_error(500)

@@ -44,6 +44,7 @@ from app.shops.services import (
     notify_shop_staff,
     require_shop_staff,
 )
+from app.unit_of_work import after_commit, rollback
 
 REMIND_DAYS_BEFORE = 60
 PDF_MAGIC = b"%PDF-"
@@ -290,7 +291,7 @@ def update_certificate(
         certificate.scan_key = key
     _commit_or_forget_scan(certificate, key, "ocop.resubmit", user)
     if key and old_key:
-        delete_scan(old_key)
+        after_commit(delete_scan, old_key)
     return certificate
 
 
@@ -298,15 +299,15 @@ def _commit_or_forget_scan(certificate, key, action: str, user: User) -> None:
     try:
         db.session.flush()
         record(action, certificate, actor=user, label=certificate.certificate_no)
-        db.session.commit()
+        db.session.flush()
     except sa.exc.IntegrityError:
-        # Two submissions of one number at the same moment: the unique index decides.
-        db.session.rollback()
+        # Two submissions of one number at the same moment: the unique index decides. The
+        # failed flush leaves nothing of this unit of work worth keeping.
+        rollback()
         if key:
             delete_scan(key)
         raise OcopError(_("This certificate number is already registered on Chợ HTX.")) from None
     except Exception:
-        db.session.rollback()
         if key:
             delete_scan(key)
         raise
@@ -385,7 +386,7 @@ def _record_decision(action: str, admin: User, certificate: OcopCertificate, rea
     record(
         action, certificate, actor=admin, reason=reason.strip(), label=certificate.certificate_no
     )
-    db.session.commit()
+    db.session.flush()
     notify_shop_staff(
         certificate.product.shop,
         lambda lang: _decision_mail(certificate, action, reason.strip(), lang),
@@ -553,5 +554,5 @@ def send_expiry_reminder(certificate: OcopCertificate, verify_url: str) -> list[
     send_email(", ".join(addresses), subject, text)
     certificate.reminder_sent_at = utcnow()
     record("ocop.remind", certificate, label=certificate.certificate_no, to=addresses)
-    db.session.commit()
+    db.session.flush()
     return addresses

@@ -1,8 +1,9 @@
 """Payouts: runs, bank batches, Stripe Connect transfers and reversals, adjustments, statements.
 
-Each public function owns its transaction. Stripe is reached only through stripe_gateway and
-never while a transaction is open: a payout is written (and its money taken off the shop's
-available balance) first, committed, then sent, then marked paid or failed.
+Functions flush; the request, command or job commits (app.unit_of_work). Stripe is reached
+only through stripe_gateway and never while a transaction is open: a payout is written (and
+its money taken off the shop's available balance) first, committed with `commit_step`, then
+sent, then marked paid or failed.
 """
 
 import csv
@@ -42,6 +43,7 @@ from app.payments import stripe_gateway
 from app.payouts import ledger
 from app.shops.services import require_shop_staff
 from app.text import fold
+from app.unit_of_work import commit_step, rollback
 
 K = AccountKind
 BIN = re.compile(r"^\d{6}$")
@@ -187,62 +189,58 @@ def run_payouts(
     """
     now = utcnow()
     until = min(until or now, now)
-    try:
-        run = _lock_runs()
-        run.until = until
-        run.actor_id = actor.id if actor is not None and actor.is_authenticated else None
-        report = RunReport(run_id=None if dry_run else run.id, until=until, dry_run=dry_run)
-        report.released = ledger.release_due(until)
-        available = {
-            shop_id: amount
-            for (shop_id, kind), amount in ledger.account_sums().items()
-            if kind == K.AVAILABLE and shop_id is not None and amount > 0
-        }
-        shops = db.session.scalars(
-            sa.select(Shop).where(Shop.id.in_(list(available))).order_by(Shop.slug)
-        ).all()
-        payouts = []
-        for shop in shops:
-            amount = available[shop.id]
-            if amount < payout_minimum(shop):
-                continue
-            method = payout_method(shop)
-            if method == PayoutMethod.BANK and not has_bank_details(shop):
-                report.skipped.append((shop.slug, _("no bank details")))
-                continue
-            payout = Payout(
-                run_id=run.id,
-                shop_id=shop.id,
-                amount_vnd=amount,
-                method=method,
-                status=PayoutStatus.PENDING,
-                bank_bin=shop.payout_bank_bin if method == PayoutMethod.BANK else None,
-                account_no=shop.payout_account_no if method == PayoutMethod.BANK else None,
-                account_holder=shop.payout_account_holder if method == PayoutMethod.BANK else None,
-                stripe_account_id=shop.stripe_account_id if method == PayoutMethod.STRIPE else None,
-                created_at=now,
+    run = _lock_runs()
+    run.until = until
+    run.actor_id = actor.id if actor is not None and actor.is_authenticated else None
+    report = RunReport(run_id=None if dry_run else run.id, until=until, dry_run=dry_run)
+    report.released = ledger.release_due(until)
+    available = {
+        shop_id: amount
+        for (shop_id, kind), amount in ledger.account_sums().items()
+        if kind == K.AVAILABLE and shop_id is not None and amount > 0
+    }
+    shops = db.session.scalars(
+        sa.select(Shop).where(Shop.id.in_(list(available))).order_by(Shop.slug)
+    ).all()
+    payouts = []
+    for shop in shops:
+        amount = available[shop.id]
+        if amount < payout_minimum(shop):
+            continue
+        method = payout_method(shop)
+        if method == PayoutMethod.BANK and not has_bank_details(shop):
+            report.skipped.append((shop.slug, _("no bank details")))
+            continue
+        payout = Payout(
+            run_id=run.id,
+            shop_id=shop.id,
+            amount_vnd=amount,
+            method=method,
+            status=PayoutStatus.PENDING,
+            bank_bin=shop.payout_bank_bin if method == PayoutMethod.BANK else None,
+            account_no=shop.payout_account_no if method == PayoutMethod.BANK else None,
+            account_holder=shop.payout_account_holder if method == PayoutMethod.BANK else None,
+            stripe_account_id=shop.stripe_account_id if method == PayoutMethod.STRIPE else None,
+            created_at=now,
+        )
+        payouts.append((shop, payout))
+    db.session.add_all([payout for _shop, payout in payouts])
+    db.session.flush()
+    _post_payouts(payouts, run, now)
+    for shop, payout in payouts:
+        report.payouts.append(
+            PlannedPayout(
+                shop_slug=shop.slug,
+                shop_name=shop.name_vi or shop.name_en,
+                method=payout.method,
+                amount_vnd=payout.amount_vnd,
+                payout_id=None if dry_run else payout.id,
             )
-            payouts.append((shop, payout))
-        db.session.add_all([payout for _shop, payout in payouts])
-        db.session.flush()
-        _post_payouts(payouts, run, now)
-        for shop, payout in payouts:
-            report.payouts.append(
-                PlannedPayout(
-                    shop_slug=shop.slug,
-                    shop_name=shop.name_vi or shop.name_en,
-                    method=payout.method,
-                    amount_vnd=payout.amount_vnd,
-                    payout_id=None if dry_run else payout.id,
-                )
-            )
-        if dry_run:
-            db.session.rollback()
-            return report
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        raise
+        )
+    if dry_run:
+        rollback()  # a preview: nothing of it is kept
+        return report
+    commit_step("the payouts are committed before their Stripe transfers are sent")
     for planned in report.payouts:
         if planned.method == PayoutMethod.STRIPE:
             planned.status = send_transfer(planned.payout_id).status
@@ -344,7 +342,7 @@ def send_transfer(payout_id: int) -> Payout:
         return payout
     if payout.status != PayoutStatus.PENDING or payout.stripe_transfer_id:
         return payout
-    db.session.commit()  # nothing may stay open while we wait for Stripe
+    commit_step("the pending payout is committed before Stripe is asked to transfer it")
     try:
         transfer_id = stripe_gateway.create_transfer(
             payout_key=str(payout.id),
@@ -355,13 +353,13 @@ def send_transfer(payout_id: int) -> Payout:
         )
     except stripe_gateway.GatewayError as error:
         _fail(payout, str(error), None)
-        db.session.commit()
+        db.session.flush()
         return payout
     payout.stripe_transfer_id = transfer_id
     payout.reference = transfer_id
     payout.status = PayoutStatus.PAID
     payout.completed_at = utcnow()
-    db.session.commit()
+    db.session.flush()
     return payout
 
 
@@ -403,7 +401,7 @@ def mark_paid(user: User, payout: Payout, reference: str) -> None:
     audit.record(
         "payout.paid", payout, actor=user, reference=reference, amount_vnd=payout.amount_vnd
     )
-    db.session.commit()
+    db.session.flush()
 
 
 def mark_failed(user: User, payout: Payout, reason: str) -> None:
@@ -416,7 +414,7 @@ def mark_failed(user: User, payout: Payout, reason: str) -> None:
         raise PayoutError(_("Only a waiting payout can be marked failed."))
     _fail(payout, reason, user)
     audit.record("payout.failed", payout, actor=user, reason=reason, amount_vnd=payout.amount_vnd)
-    db.session.commit()
+    db.session.flush()
 
 
 def payout_by_id(payout_id: int) -> Payout | None:
@@ -456,7 +454,7 @@ def reverse_transfer_for_refund(refund_id: int) -> int:
     if amount <= 0:
         return 0
     transfer_id = payout.stripe_transfer_id
-    db.session.commit()
+    commit_step("the refund is committed before Stripe is asked to reverse the transfer")
     try:
         stripe_gateway.reverse_transfer(
             transfer_id=transfer_id, amount_vnd=amount, reversal_key=f"refund-{refund_id}"
@@ -475,7 +473,7 @@ def reverse_transfer_for_refund(refund_id: int) -> int:
         memo=transfer_id,
     )
     payout.reversed_vnd += amount
-    db.session.commit()
+    db.session.flush()
     return amount
 
 
@@ -492,20 +490,16 @@ def adjust(user: User, shop: Shop, amount_vnd: int, reason: str) -> LedgerTransa
         raise PayoutError(_("The reason has 255 characters at most."))
     if not isinstance(amount_vnd, int) or amount_vnd == 0 or abs(amount_vnd) > MAX_ADJUSTMENT_VND:
         raise PayoutError(_("Enter a non-zero amount of at most 1,000,000,000 đồng either way."))
-    try:
-        transaction = ledger.post(
-            f"adjustment:{uuid.uuid4().hex}",
-            TransactionKind.ADJUSTMENT,
-            {(shop.id, K.AVAILABLE): amount_vnd, (None, K.ADJUSTMENTS): -amount_vnd},
-            shop_id=shop.id,
-            actor=user,
-            memo=reason,
-        )
-        audit.record("payout.adjust", shop, actor=user, reason=reason, amount_vnd=amount_vnd)
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        raise
+    transaction = ledger.post(
+        f"adjustment:{uuid.uuid4().hex}",
+        TransactionKind.ADJUSTMENT,
+        {(shop.id, K.AVAILABLE): amount_vnd, (None, K.ADJUSTMENTS): -amount_vnd},
+        shop_id=shop.id,
+        actor=user,
+        memo=reason,
+    )
+    audit.record("payout.adjust", shop, actor=user, reason=reason, amount_vnd=amount_vnd)
+    db.session.flush()
     return transaction
 
 
@@ -535,7 +529,7 @@ def set_shop_terms(user: User, shop: Shop, commission_bps: int | None, minimum_v
         before=[shop.commission_bps, shop.payout_minimum_vnd],
     )
     shop.commission_bps, shop.payout_minimum_vnd = commission_bps, minimum_vnd
-    db.session.commit()
+    db.session.flush()
 
 
 def set_category_commission(user: User, category, commission_bps: int | None) -> None:
@@ -550,7 +544,7 @@ def set_category_commission(user: User, category, commission_bps: int | None) ->
         before=category.commission_bps,
     )
     category.commission_bps = commission_bps
-    db.session.commit()
+    db.session.flush()
 
 
 # --- bank details and Stripe Connect --------------------------------------------------------
@@ -575,7 +569,7 @@ def update_bank_details(
     shop.payout_bank_bin, shop.payout_account_no = bank_bin, account_no
     shop.payout_account_holder = holder
     audit.record("payout.bank_details", shop, actor=user, bank_bin=bank_bin)
-    db.session.commit()
+    db.session.flush()
 
 
 def connect_onboarding_url(user: User, shop: Shop, return_url: str, refresh_url: str) -> str:
@@ -584,7 +578,6 @@ def connect_onboarding_url(user: User, shop: Shop, return_url: str, refresh_url:
     if not stripe_gateway.is_enabled():
         raise PayoutError(_("Stripe is not set up on this marketplace."))
     account_id = shop.stripe_account_id
-    db.session.commit()
     try:
         if not account_id:
             account_id = stripe_gateway.create_connected_account(
@@ -592,27 +585,27 @@ def connect_onboarding_url(user: User, shop: Shop, return_url: str, refresh_url:
             )
             shop.stripe_account_id = account_id
             audit.record("payout.stripe_account", shop, actor=user, account=account_id)
-            db.session.commit()
+            # The account exists at Stripe now: keep its id even if the link fails.
+            commit_step("the new Connect account is committed before Stripe makes its link")
         return stripe_gateway.create_account_link(
             account_id=account_id, refresh_url=refresh_url, return_url=return_url
         )
     except stripe_gateway.GatewayError as error:
-        db.session.rollback()
         raise PayoutError(_("Stripe did not answer: %(error)s", error=str(error))) from error
 
 
-def refresh_connect_status(shop: Shop) -> bool:
+def refresh_connect_status(user: User, shop: Shop) -> bool:
     """Ask Stripe whether the shop's account can receive payouts (after onboarding)."""
+    require_shop_staff(user, shop)
     if not shop.stripe_account_id or not stripe_gateway.is_enabled():
         return False
-    db.session.commit()
     try:
         account = stripe_gateway.retrieve_account(shop.stripe_account_id)
     except stripe_gateway.GatewayError:
         return shop.stripe_payouts_enabled
     if shop.stripe_payouts_enabled != account.payouts_enabled:
         shop.stripe_payouts_enabled = account.payouts_enabled
-        db.session.commit()
+        db.session.flush()
     return account.payouts_enabled
 
 
