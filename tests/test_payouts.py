@@ -856,3 +856,37 @@ def test_split_in_proportion_adds_up_exactly():
     assert split_in_proportion(10, [10, 10, 10]) == [4, 3, 3]
     assert split_in_proportion(999, [100, 200]) == [100, 200]  # never more than is left
     assert split_in_proportion(5, [0, 0]) == [0, 0]
+
+
+def test_a_retried_refund_goes_out_as_a_first_one_does_and_reverses_the_transfer(
+    app, client, auth, coop, fake_stripe
+):
+    shop, product, staff, _admin = coop
+    onboard(client, auth, shop, fake_stripe)
+    shop_order = paid_by_card(client, auth, product, 2, fake_stripe)
+    deliver(staff, shop_order)
+    window_passes(app)
+    payout = db.session.get(Payout, services.run_payouts().payouts[0].payout_id)
+    intent = shop_order.order.stripe_payment_intent_id
+    shop_order.order.stripe_payment_intent_id = "pi_unknown"  # Stripe will refuse the refund
+    db.session.commit()
+
+    auth.login("staff@example.com", lang="en")
+    base = f"/en/manage/{shop.slug}/orders/{shop_order.number}"
+    line_id = shop_order.lines[0].id
+    response = client.post(f"{base}/refund", data={"reason": "Vỡ", f"qty-{line_id}": "1"})
+    assert response.status_code == 409 and "Stripe did not refund" in response.get_data(True)
+    refund = db.session.scalar(sa.select(Refund))
+    assert refund.status == "failed"
+    assert fake_stripe.transfers[payout.stripe_transfer_id]["amount_reversed"] == 0
+
+    db.session.get(ShopOrder, shop_order.id).order.stripe_payment_intent_id = intent
+    db.session.commit()
+    response = client.post(f"/en/manage/{shop.slug}/refunds/{refund.id}/retry")
+
+    assert response.status_code == 302
+    assert [r["amount"] for r in fake_stripe.refunds.values()] == [100_000]
+    # The cooperative's share (100,000 less 8% commission) comes back from the transfer.
+    assert fake_stripe.transfers[payout.stripe_transfer_id]["amount_reversed"] == 92_000
+    assert balance(shop)["balance_vnd"] == 0
+    assert_books_balance()
