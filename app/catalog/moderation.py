@@ -70,7 +70,7 @@ DECISIONS = {
 
 
 def decide(admin: User, products: Iterable[Product], action: str, reason: str = "") -> int:
-    """Approve, reject, ask for changes on, or hide (after a report) products, in one commit.
+    """Approve, reject, ask for changes on, or hide (after a report) products, all at once.
 
     Returns how many products changed. Staff of each product's shop get an email.
     """

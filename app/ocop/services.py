@@ -44,7 +44,7 @@ from app.shops.services import (
     notify_shop_staff,
     require_shop_staff,
 )
-from app.unit_of_work import after_commit, rollback
+from app.unit_of_work import after_commit, commit_step, rollback
 
 REMIND_DAYS_BEFORE = 60
 PDF_MAGIC = b"%PDF-"
@@ -265,7 +265,7 @@ def submit_certificate(
     )
     _apply(certificate, data)
     db.session.add(certificate)
-    _commit_or_forget_scan(certificate, key, "ocop.submit", user)
+    _flush_or_forget_scan(certificate, key, "ocop.submit", user)
     return certificate
 
 
@@ -289,13 +289,13 @@ def update_certificate(
     certificate.submitted_by_id = user.id
     if key:
         certificate.scan_key = key
-    _commit_or_forget_scan(certificate, key, "ocop.resubmit", user)
+    _flush_or_forget_scan(certificate, key, "ocop.resubmit", user)
     if key and old_key:
         after_commit(delete_scan, old_key)
     return certificate
 
 
-def _commit_or_forget_scan(certificate, key, action: str, user: User) -> None:
+def _flush_or_forget_scan(certificate, key, action: str, user: User) -> None:
     try:
         db.session.flush()
         record(action, certificate, actor=user, label=certificate.certificate_no)
@@ -382,7 +382,7 @@ def _require_reason(reason: str, ask: str) -> None:
 
 
 def _record_decision(action: str, admin: User, certificate: OcopCertificate, reason: str) -> None:
-    """Audit and commit an admin's decision, then tell the shop's staff by mail."""
+    """Audit an admin's decision and tell the shop's staff by mail (after the commit)."""
     record(
         action, certificate, actor=admin, reason=reason.strip(), label=certificate.certificate_no
     )
@@ -521,8 +521,8 @@ def certificates_to_remind(day: date | None = None) -> list[OcopCertificate]:
 def send_expiry_reminder(certificate: OcopCertificate, verify_url: str) -> list[str]:
     """Email the shop's staff once that the certificate expires soon; returns the addresses.
 
-    Committed per certificate, right after its mail, so that a run that stops half-way
-    neither loses nor repeats a reminder.
+    Committed per certificate with its mail (the mail leaves after the commit), so that a
+    run that stops half-way neither loses nor repeats a reminder.
     """
     shop = certificate.product.shop
     staff = list(
@@ -554,5 +554,5 @@ def send_expiry_reminder(certificate: OcopCertificate, verify_url: str) -> list[
     send_email(", ".join(addresses), subject, text)
     certificate.reminder_sent_at = utcnow()
     record("ocop.remind", certificate, label=certificate.certificate_no, to=addresses)
-    db.session.flush()
+    commit_step("each reminder is committed with its mail: a run that stops repeats none")
     return addresses

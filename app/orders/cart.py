@@ -228,7 +228,7 @@ def _store(
     item: CartItem | None = None,
     fair_id: int | None = None,
 ) -> None:
-    """Write one line (qty 0 removes it); the database cart commits, the session one is saved.
+    """Write one line (qty 0 removes it); the database cart is flushed, the session one is saved.
 
     A fair_id marks the line as added from that fair's page; without one, a mark stays."""
     if _signed_in(user):

@@ -10,7 +10,7 @@ from app.forms import ActionForm
 from app.i18n import format_vnd
 from app.models import PayoutRun
 from app.payments import stripe_gateway
-from app.payouts import bp, services
+from app.payouts import bp, ledger, services
 from app.payouts.forms import (
     AdjustmentForm,
     BankDetailsForm,
@@ -172,7 +172,7 @@ def _admin_page(status: int = 200, **context):
         render_template(
             "payouts/admin.html",
             pagination=pagination,
-            balances=services.ledger.balances(pagination.items),
+            balances=ledger.balances(pagination.items),
             commission=services.commission_by_month(),
             waiting=services.waiting_bank_payouts(),
             runs=services.recent_runs(),
