@@ -23,3 +23,8 @@ def fold(text: str) -> str:
 def slugify(text: str, max_length: int = 80) -> str:
     slug = _NON_SLUG.sub("-", fold(nfc(text)).lower()).strip("-")
     return slug[:max_length].rstrip("-")
+
+
+def single_spaced(text: str | None) -> str:
+    """Text as typed into a one-line field: runs of spaces, tabs and newlines become one space."""
+    return " ".join((text or "").split())

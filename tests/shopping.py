@@ -1,15 +1,18 @@
 """Helpers for cart, checkout and payment tests: a buyer's steps through the web forms."""
 
 import re
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
 import pytest
 import sqlalchemy as sa
+from flask import current_app
 from werkzeug.datastructures import MultiDict
 
 from app.extensions import db
 from app.models import Order, Product
+from app.unit_of_work import transaction
 from tests.factories import UserFactory
 
 DELIVERY = {
@@ -24,6 +27,14 @@ BANK = {
     "VIETQR_ACCOUNT_NO": "0011001234567",
     "VIETQR_ACCOUNT_NAME": "CHO HTX",
 }
+
+
+@contextmanager
+def as_a_request():
+    """What a request gives the services a test calls directly: a request context (the links
+    in their mail) and one unit of work, committed at the end (its mail then leaves)."""
+    with current_app.test_request_context(), transaction():
+        yield
 
 
 def buyer(email: str = "buyer@example.com", **kwargs):

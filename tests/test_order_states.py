@@ -12,6 +12,7 @@ from itertools import product as pairs
 import pytest
 import sqlalchemy as sa
 
+from app import clock
 from app.extensions import db
 from app.models import OrderEvent, Payment, Refund, ShopOrder, ShopOrderStatus
 from app.models.base import utcnow
@@ -434,14 +435,22 @@ def test_flask_orders_expire_cancels_unpaid_transfer_orders_and_returns_their_st
     assert "0 unpaid order(s) expired." in runner.invoke(args=["orders", "expire"]).output
 
 
-def test_the_order_page_expires_an_overdue_order_when_opened(client, auth, bank_account):
+def test_the_order_page_reads_an_overdue_order_as_expired_and_the_job_expires_it(
+    app, client, auth, runner, bank_account
+):
     product = ProductFactory(stock=5)
     auth.login(buyer().email, lang="en")
     placed = placed_order(client, [(product, 2)], "bank_transfer", lang="en")
-    db.session.get(type(placed), placed.id).expires_at = utcnow() - timedelta(seconds=1)
-    db.session.commit()
-    html = client.get(f"/en/orders/{placed.number}").get_data(as_text=True)
-    assert "Not paid in time" in html and "<svg" not in html and "Cancelled" in html
+    deadline = app.config["BANK_TRANSFER_TIMEOUT_MINUTES"]
+    with clock.advanced_by(timedelta(minutes=deadline, seconds=1)):
+        html = client.get(f"/en/orders/{placed.number}").get_data(as_text=True)
+        assert "Not paid in time" in html and "<svg" not in html and "Cancelled" in html
+        assert "Cancel order" not in html
+        assert stock_of(product) == 3  # the page only reads: the job gives the stock back
+        assert order(placed.number).shop_orders[0].status == "pending_payment"
+
+        assert "1 unpaid order(s) expired." in runner.invoke(args=["orders", "expire"]).output
+    assert order(placed.number).shop_orders[0].status == "cancelled"
     assert stock_of(product) == 5
 
 

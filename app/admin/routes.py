@@ -74,7 +74,6 @@ def shop_detail(shop_id: int):
         try:
             shops.decide_shop(current_user, shop, form.action.data, form.reason.data)
         except (shops.ShopError, ReasonError) as error:
-            db.session.rollback()
             form.reason.errors.append(str(error))
         else:
             flash(
@@ -124,7 +123,6 @@ def product_queue():
             products = moderation.resolve_products(form.product_ids.data or [])
             count = moderation.decide(current_user, products, form.action.data, form.reason.data)
         except (moderation.ModerationError, ReasonError) as error:
-            db.session.rollback()
             flash(str(error), "error")
         else:
             flash(
@@ -189,7 +187,6 @@ def run_decision(form: DecisionForm, decide, success) -> bool:
     try:
         decide(form.action.data, form.reason.data)
     except DECISION_ERRORS as error:
-        db.session.rollback()
         flash(str(error), "error")
         return False
     flash(success(form.action.data), "success")

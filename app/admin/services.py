@@ -32,7 +32,7 @@ from app.models.base import VIETNAM, utcnow
 from app.reports.services import public_target
 from app.reviews import services as reviews
 from app.shops import services as shops
-from app.validators import ReasonError, clean_reason
+from app.validators import clean_reason
 
 
 class AdminError(ValueError):
@@ -134,7 +134,7 @@ def resolve_report(admin: User, report: Report, action: str, reason: str = "") -
         note = clean_reason(reason, required=False)
         _close([report], ReportStatus.DISMISSED, admin, note)
         record("report.dismiss", report, actor=admin, reason=note, reported=report.target_type)
-        db.session.commit()
+        db.session.flush()
         return
     if action != "act":
         raise AdminError(_("Unknown action."))
@@ -145,19 +145,17 @@ def resolve_report(admin: User, report: Report, action: str, reason: str = "") -
         raise AdminError(_("The reported item is no longer public; dismiss the report."))
     from app.reports.services import open_reports_for
 
+    # The action first: when it is refused, nothing has been written.
+    if report.target_type == "product":
+        moderation.decide(admin, [target], "hide", reason)
+    elif report.target_type == "shop":
+        shops.decide_shop(admin, target, "suspend", reason)
+    else:
+        reviews.set_status(admin, target, hidden=True, reason=reason)
     _close(
         open_reports_for(report.target_type, report.target_id), ReportStatus.ACTIONED, admin, reason
     )
-    try:
-        if report.target_type == "product":
-            moderation.decide(admin, [target], "hide", reason)
-        elif report.target_type == "shop":
-            shops.decide_shop(admin, target, "suspend", reason)
-        else:
-            reviews.set_status(admin, target, hidden=True, reason=reason)
-    except (ReasonError, shops.ShopError, moderation.ModerationError):
-        db.session.rollback()
-        raise
+    db.session.flush()
 
 
 def _close(reports: list[Report], status: str, admin: User, note: str) -> None:
@@ -200,7 +198,7 @@ def change_role(admin: User, user: User, role: str) -> None:
         )
     record("user.role", user, actor=admin, label=user.email, old=user.role, new=role)
     user.role = role
-    db.session.commit()
+    db.session.flush()
 
 
 def set_active(admin: User, user: User, active: bool, reason: str = "") -> None:
@@ -220,7 +218,7 @@ def set_active(admin: User, user: User, active: bool, reason: str = "") -> None:
         label=user.email,
         reason=reason,
     )
-    db.session.commit()
+    db.session.flush()
 
 
 # --- audit log --------------------------------------------------------------------------

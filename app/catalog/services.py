@@ -13,6 +13,7 @@ from app.media import delete_image, store_image
 from app.models import Category, Product, ProductImage, ProductStatus, Shop, ShopStatus, User
 from app.shops.services import require_shop_staff
 from app.text import slugify
+from app.unit_of_work import after_commit
 
 __all__ = ["Product"]
 
@@ -198,7 +199,7 @@ def create_product(
         moderation.submit(product)
     else:
         product.status = ProductStatus.DRAFT
-    db.session.commit()
+    db.session.flush()
     return product
 
 
@@ -214,7 +215,7 @@ def update_product(
     apply_product_input(product, data)
     if submit or product.status != ProductStatus.DRAFT:
         moderation.submit(product)
-    db.session.commit()
+    db.session.flush()
     return product
 
 
@@ -223,13 +224,13 @@ def set_stock(user: User, product: Product, stock: int) -> None:
     if stock < 0:
         raise CatalogError(_("Stock cannot be negative."))
     product.stock = stock
-    db.session.commit()
+    db.session.flush()
 
 
 def set_hidden(user: User, product: Product, hidden: bool) -> None:
     require_shop_staff(user, product.shop)
     product.is_hidden = hidden
-    db.session.commit()
+    db.session.flush()
 
 
 def delete_product(user: User, product: Product) -> None:
@@ -241,9 +242,9 @@ def delete_product(user: User, product: Product) -> None:
         )
     keys = [image.key for image in product.images]
     db.session.delete(product)
-    db.session.commit()
+    db.session.flush()
     for key in keys:
-        delete_image(key)
+        after_commit(delete_image, key)
 
 
 def remove_product_image(user: User, product: Product, image_id: int) -> None:
@@ -254,5 +255,5 @@ def remove_product_image(user: User, product: Product, image_id: int) -> None:
     product.images.remove(image)
     for position, remaining in enumerate(product.images):
         remaining.position = position
-    db.session.commit()
-    delete_image(image.key)
+    db.session.flush()
+    after_commit(delete_image, image.key)

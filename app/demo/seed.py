@@ -59,14 +59,13 @@ def seed_demo() -> SeedReport:
         report.fairs = ensure_demo_fair(organiser, shops)
         _add_payout_accounts(shops)
         _add_lots(shops, report)
-        db.session.commit()
+        db.session.flush()
     except BaseException:
-        db.session.rollback()
-        for key in report.stored_keys:  # the rows that named them were never committed
+        for key in report.stored_keys:  # the rows that named them will never be committed
             delete_image(key)
         raise
     with current_app.test_request_context(base_url=public_base_url()):  # links in their mail
-        report.orders = ensure_demo_activity(users, shops)  # through services that commit
+        report.orders = ensure_demo_activity(users, shops)  # through the shop's own services
     return report
 
 

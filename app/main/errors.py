@@ -8,10 +8,10 @@ so nothing is half written, and the client is told to come back in a few seconds
 import sqlalchemy as sa
 from flask import Flask, current_app, g, jsonify, render_template, request
 
-from app.extensions import db
 from app.files import StorageUnavailable
 from app.search import SearchUnavailable
 from app.security import retry_after_seconds
+from app.unit_of_work import rollback
 
 # What a database that went away (restart, failover, network) raises, whatever the driver.
 DATABASE_DOWN = (sa.exc.OperationalError, sa.exc.InterfaceError, sa.exc.DisconnectionError)
@@ -96,5 +96,5 @@ def init_app(app: Flask) -> None:
         original = getattr(error, "original_exception", None)
         if isinstance(original, UNAVAILABLE):
             return render_unavailable(original)
-        db.session.rollback()
+        rollback()  # nothing the failed request did may stay, nor run after it
         return render_error(500)

@@ -141,12 +141,28 @@ class Order(db.Model):
         return self.payment_method in PaymentMethod.PREPAID
 
     @property
+    def is_overdue(self) -> bool:
+        """Unpaid past its deadline: expired, whether or not `flask orders expire` has run yet.
+
+        Pages read it so that nothing is offered on an order the job is about to cancel; the
+        job (never a page) writes the cancellation and puts the stock back.
+        """
+        return (
+            self.is_prepaid
+            and self.payment_status == PaymentStatus.UNPAID
+            and self.expires_at is not None
+            and self.expires_at <= utcnow()
+            and any(s.status == ShopOrderStatus.PENDING_PAYMENT for s in self.shop_orders)
+        )
+
+    @property
     def awaits_payment(self) -> bool:
         """A card or transfer order whose money has not arrived and that is still open."""
         return (
             self.is_prepaid
             and self.payment_status == PaymentStatus.UNPAID
             and any(s.status == ShopOrderStatus.PENDING_PAYMENT for s in self.shop_orders)
+            and not self.is_overdue
         )
 
     @property
@@ -206,6 +222,14 @@ class ShopOrder(db.Model):
     events: so.Mapped[list["OrderEvent"]] = so.relationship(
         back_populates="shop_order", order_by="OrderEvent.id", viewonly=True
     )
+
+    @property
+    def shown_status(self) -> str:
+        """The status a page shows: an overdue unpaid part reads as cancelled before the
+        expiry job has written it so (pages never write)."""
+        if self.status == ShopOrderStatus.PENDING_PAYMENT and self.order.is_overdue:
+            return ShopOrderStatus.CANCELLED
+        return self.status
 
     def __repr__(self) -> str:
         return f"<ShopOrder {self.number} {self.status}>"

@@ -36,7 +36,12 @@ from app.models import (
 from app.models.base import VIETNAM, utcnow, vietnam_today
 from app.models.ocop import PRODUCT_GROUPS
 from app.notifications.services import notify, staff_of
-from app.shops.services import decision_mail, is_staff_of, require_shop_staff
+from app.shops.services import (
+    decision_mail,
+    is_staff_of,
+    require_shop_staff,
+)
+from app.unit_of_work import after_commit, commit_step, rollback
 
 REMIND_DAYS_BEFORE = 60
 PDF_MAGIC = b"%PDF-"
@@ -257,7 +262,7 @@ def submit_certificate(
     )
     _apply(certificate, data)
     db.session.add(certificate)
-    _commit_or_forget_scan(certificate, key, "ocop.submit", user)
+    _flush_or_forget_scan(certificate, key, "ocop.submit", user)
     return certificate
 
 
@@ -281,25 +286,25 @@ def update_certificate(
     certificate.submitted_by_id = user.id
     if key:
         certificate.scan_key = key
-    _commit_or_forget_scan(certificate, key, "ocop.resubmit", user)
+    _flush_or_forget_scan(certificate, key, "ocop.resubmit", user)
     if key and old_key:
-        delete_scan(old_key)
+        after_commit(delete_scan, old_key)
     return certificate
 
 
-def _commit_or_forget_scan(certificate, key, action: str, user: User) -> None:
+def _flush_or_forget_scan(certificate, key, action: str, user: User) -> None:
     try:
         db.session.flush()
         record(action, certificate, actor=user, label=certificate.certificate_no)
-        db.session.commit()
+        db.session.flush()
     except sa.exc.IntegrityError:
-        # Two submissions of one number at the same moment: the unique index decides.
-        db.session.rollback()
+        # Two submissions of one number at the same moment: the unique index decides. The
+        # failed flush leaves nothing of this unit of work worth keeping.
+        rollback()
         if key:
             delete_scan(key)
         raise OcopError(_("This certificate number is already registered on Chợ HTX.")) from None
     except Exception:
-        db.session.rollback()
         if key:
             delete_scan(key)
         raise
@@ -374,11 +379,11 @@ def _require_reason(reason: str, ask: str) -> None:
 
 
 def _record_decision(action: str, admin: User, certificate: OcopCertificate, reason: str) -> None:
-    """Audit and commit an admin's decision, then tell the shop's staff by mail."""
+    """Audit an admin's decision and tell the shop's staff by mail (after the commit)."""
     record(
         action, certificate, actor=admin, reason=reason.strip(), label=certificate.certificate_no
     )
-    db.session.commit()
+    db.session.flush()
     notify(
         staff_of(certificate.product.shop),
         "certificate_decision",
@@ -527,8 +532,8 @@ def send_expiry_reminder(certificate: OcopCertificate) -> list[str]:
     """Tell the shop's staff once that the certificate expires soon; returns the addresses.
 
     Each staff member is mailed in their own language (unless they turned these reminders
-    off). Committed per certificate, right after its mail, so that a run that stops half-way
-    neither loses nor repeats a reminder.
+    off). Committed per certificate with its mail (the mail leaves after the commit), so that
+    a run that stops half-way neither loses nor repeats a reminder.
     """
     staff = staff_of(certificate.product.shop)
     if not staff:
@@ -543,7 +548,7 @@ def send_expiry_reminder(certificate: OcopCertificate) -> list[str]:
     addresses = [person.email for person in staff if person.user_id in {n.user_id for n in told}]
     certificate.reminder_sent_at = utcnow()
     record("ocop.remind", certificate, label=certificate.certificate_no, to=addresses)
-    db.session.commit()
+    commit_step("each reminder is committed with its mail: a run that stops repeats none")
     return addresses
 
 

@@ -1,4 +1,4 @@
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -28,15 +28,14 @@ from app.paging import page_arg
 from app.payments import services as payments
 from app.payments import stripe_gateway
 from app.payments.forms import ConfirmTransferForm
-from app.payouts import services as payouts
 from app.shops.services import all_provinces, managed_shop
+from app.unit_of_work import rollback
 
 # --- cart -----------------------------------------------------------------------------------
 
 
 @bp.route("/cart")
 def cart():
-    services.sweep_expired_orders()
     return render_template("orders/cart.html", cart=carts.load_cart(current_user))
 
 
@@ -108,7 +107,6 @@ def checkout():
     form = checkout_form()
     status = 200
     if request.method == "GET":
-        services.sweep_expired_orders()
         if not form.name.data:
             form.name.data = current_user.name
         if len(form.payment_method.choices) == 1:
@@ -146,14 +144,11 @@ def order_history():
 
 
 def render_order_page(order, status: int = 200):
-    card, card_error = None, None
+    # The page only reads: the card form asks for its PaymentIntent by POST (card_intent).
+    card, card_error = False, None
     if order.awaits_payment and order.payment_method == PaymentMethod.CARD:
         if stripe_gateway.is_enabled():
-            try:
-                card = payments.ensure_payment_intent(order)
-            except stripe_gateway.GatewayError:
-                db.session.rollback()
-                card_error = _("Card payment is unavailable right now; try again in a minute.")
+            card = True
         else:
             card_error = _("Card payment is switched off; contact us to pay another way.")
     return (
@@ -181,6 +176,28 @@ def render_order_page(order, status: int = 200):
 @login_required
 def order_page(number: str):
     return render_order_page(services.order_for_buyer(current_user, number))
+
+
+@bp.route("/orders/<number>/card", methods=["POST"])
+@login_required
+def card_intent(number: str):
+    """The card form's PaymentIntent (created on first need): what Stripe Elements mounts."""
+    order = services.order_for_buyer(current_user, number)
+    if not (order.awaits_payment and order.payment_method == PaymentMethod.CARD):
+        return jsonify(error=_("This order does not wait for a card payment.")), 409
+    if not stripe_gateway.is_enabled():
+        return jsonify(error=_("Card payment is switched off; contact us to pay another way.")), 409
+    try:
+        intent = payments.ensure_payment_intent(order)
+    except stripe_gateway.GatewayError:
+        return jsonify(
+            error=_("Card payment is unavailable right now; try again in a minute.")
+        ), 503
+    return jsonify(
+        client_secret=intent.client_secret,
+        status=intent.status,
+        publishable_key=stripe_gateway.publishable_key(),
+    )
 
 
 @bp.route("/orders/<number>/cancel", methods=["POST"])
@@ -310,7 +327,7 @@ def manage_order_action(slug: str, number: str, action: str):
         else:
             abort(404)
     except (OrderStateError, payments.PaymentError) as error:
-        db.session.rollback()
+        rollback()  # the page shows the order as it stands, not a move half made
         flash(str(error), "error")
         shop_order = services.shop_order_for_staff(current_user, shop, number)
         return render_manage_order(shop, shop_order, 409, **forms)
@@ -338,11 +355,10 @@ def retry_refund(slug: str, refund_id: int):
     if not ActionForm().validate_on_submit():
         abort(400)
     try:
-        payments.retry_refund(current_user, refund)
+        services.retry_refund(current_user, refund)
     except payments.PaymentError as error:
         flash(str(error), "error")
     else:
-        payouts.reverse_transfer_for_refund(refund.id)  # if its money had gone to the shop
         flash(_("The refund is sent."), "success")
     return redirect(url_for("orders.manage_order", slug=shop.slug, number=refund.shop_order.number))
 
@@ -389,5 +405,5 @@ def cart_count() -> int:
     try:
         return carts.item_count(current_user)
     except Exception:  # e.g. an error page rendered after the database went away
-        db.session.rollback()
+        rollback()  # the rest of the page may still query
         return 0

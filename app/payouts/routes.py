@@ -10,7 +10,7 @@ from app.forms import ActionForm
 from app.i18n import format_vnd
 from app.models import PayoutRun
 from app.payments import stripe_gateway
-from app.payouts import bp, services
+from app.payouts import bp, ledger, services
 from app.payouts.forms import (
     AdjustmentForm,
     BankDetailsForm,
@@ -106,7 +106,6 @@ def payout_settings(slug: str):
                 form.account_holder.data,
             )
         except services.PayoutError as error:
-            db.session.rollback()
             form.bank_bin.errors = [str(error)]
             status = 400
         else:
@@ -114,8 +113,8 @@ def payout_settings(slug: str):
             return redirect(url_for("payouts.payout_settings", slug=shop.slug))
     elif form.is_submitted():
         status = 400
-    if request.args.get("stripe") == "return":
-        services.refresh_connect_status(shop)
+    # Back from Stripe (?stripe=return) the page only reads: Stripe's account.updated webhook
+    # turns payouts on, and the staff's "check" button (stripe_status) asks Stripe by POST.
     return (
         render_template(
             "payouts/settings.html",
@@ -145,6 +144,17 @@ def stripe_onboarding(slug: str):
     return redirect(link)
 
 
+@bp.route("/manage/<slug>/payouts/stripe/status", methods=["POST"])
+@login_required
+def stripe_status(slug: str):
+    """Ask Stripe now whether onboarding is done (the webhook tells us too, a little later)."""
+    shop = managed_shop(current_user, slug)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    services.refresh_connect_status(current_user, shop)
+    return redirect(url_for("payouts.payout_settings", slug=shop.slug))
+
+
 # --- operator -------------------------------------------------------------------------------
 
 
@@ -162,7 +172,7 @@ def _admin_page(status: int = 200, **context):
         render_template(
             "payouts/admin.html",
             pagination=pagination,
-            balances=services.ledger.balances(pagination.items),
+            balances=ledger.balances(pagination.items),
             commission=services.commission_by_month(),
             waiting=services.waiting_bank_payouts(),
             runs=services.recent_runs(),
@@ -243,7 +253,6 @@ def admin_settle(payout_id: int, outcome: str):
     try:
         settle(current_user, payout, form[field].data)
     except services.PayoutError as error:
-        db.session.rollback()
         flash(str(error), "error")
         return _admin_page(400)
     flash(str(done) % {"id": payout_id}, "success")
@@ -288,7 +297,6 @@ def admin_rates():
             form.target.errors = [_("No shop or category has this address.")]
             return _admin_page(400, rates_form=form)
     except services.PayoutError as error:
-        db.session.rollback()
         form.commission_bps.errors = [str(error)]
         return _admin_page(400, rates_form=form)
     flash(

@@ -29,6 +29,7 @@ from app.models import (
 )
 from app.models.base import utcnow
 from app.text import slugify
+from app.unit_of_work import after_commit
 from app.validators import clean_reason, is_tax_code
 
 
@@ -127,7 +128,7 @@ def create_shop(
     if status == ShopStatus.ACTIVE:
         shop.verified_at = utcnow()  # the operator created it: nothing left to check
     db.session.add(shop)
-    db.session.commit()
+    db.session.flush()
     return shop
 
 
@@ -136,7 +137,7 @@ def add_staff(shop: Shop, user: User) -> None:
         db.session.add(ShopMember(shop=shop, user=user))
     if user.role == "buyer":
         user.role = "staff"
-    db.session.commit()
+    db.session.flush()
 
 
 PROFILE_FIELDS = (
@@ -163,9 +164,9 @@ def update_profile(user: User, shop: Shop, values: dict, logo: bytes | None = No
     old_logo = None
     if stored:
         old_logo, shop.logo_key = shop.logo_key, stored.key
-    db.session.commit()
+    db.session.flush()
     if old_logo:
-        delete_image(old_logo)
+        after_commit(delete_image, old_logo)
 
 
 # --- self-service registration and verification ----------------------------------------
@@ -275,9 +276,8 @@ def register_shop(user: User, data: Registration, files: list[tuple[str, bytes]]
         if user.role == "buyer":
             user.role = "staff"
         record("shop.register", shop, actor=user, tax_code=data.tax_code)
-        db.session.commit()
+        db.session.flush()
     except Exception:
-        db.session.rollback()
         for document in stored:
             document_storage().delete(document.key)
         raise
@@ -348,7 +348,7 @@ def decide_shop(admin: User, shop: Shop, action: str, reason: str = "") -> Shop:
         shop.verified_at = utcnow()
         shop.verified_by_id = admin.id
     record(audit_action, shop, actor=admin, reason=reason)
-    db.session.commit()
+    db.session.flush()
     notify_shop_staff(shop, lambda lang: _shop_mail(shop, action, reason, lang))
     return shop
 

@@ -173,7 +173,7 @@ def create_lot(user: User, shop: Shop, data: LotInput) -> Lot:
     db.session.add(lot)
     db.session.flush()
     record("lot.create", lot, actor=user, label=lot.code, product=product.sku)
-    db.session.commit()
+    db.session.flush()
     return lot
 
 
@@ -183,7 +183,7 @@ def update_lot(user: User, lot: Lot, data: LotInput) -> Lot:
     product = _check(shop, data, lot)
     _apply(lot, product, data)
     record("lot.update", lot, actor=user, label=lot.code, product=product.sku)
-    db.session.commit()
+    db.session.flush()
     return lot
 
 

@@ -1,0 +1,50 @@
+"""A fair's schedule of events, entered in Vietnam's time and stored in UTC."""
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from flask_babel import gettext as _
+from werkzeug.exceptions import NotFound
+
+from app.extensions import db
+from app.fairs.errors import FairError
+from app.fairs.permissions import require_organiser
+from app.models import Fair, ScheduleEvent, User
+from app.models.base import VIETNAM
+
+
+def to_utc(local: datetime) -> datetime:
+    """A time the organiser typed (Vietnam time, no zone) as aware UTC."""
+    return local.replace(tzinfo=VIETNAM).astimezone(ZoneInfo("UTC"))
+
+
+def add_event(user: User, fair: Fair, values: dict) -> ScheduleEvent:
+    require_organiser(user, fair)
+    starts_at, ends_at = to_utc(values["starts_at"]), None
+    if values.get("ends_at"):
+        ends_at = to_utc(values["ends_at"])
+        if ends_at < starts_at:
+            raise FairError(_("The event cannot end before it starts."), "ends_at")
+    if not (values["title_vi"] or values["title_en"]):
+        raise FairError(_("Give the event a title in Vietnamese or English."), "title_vi")
+    event = ScheduleEvent(
+        fair=fair,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        title_vi=values["title_vi"],
+        title_en=values["title_en"],
+        place=values["place"],
+        speaker=values["speaker"],
+    )
+    db.session.add(event)
+    db.session.flush()
+    return event
+
+
+def delete_event(user: User, fair: Fair, event_id: int) -> None:
+    require_organiser(user, fair)
+    event = db.session.get(ScheduleEvent, event_id)
+    if event is None or event.fair_id != fair.id:
+        raise NotFound()
+    db.session.delete(event)
+    db.session.flush()
