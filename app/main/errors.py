@@ -43,7 +43,7 @@ def render_unavailable(error: BaseException):
     part = _part(error)
     current_app.logger.warning("503: %s unavailable: %s", part, error)
     try:
-        db.session.rollback()
+        rollback()
     except Exception:  # the connection is gone: the pool replaces it on the next checkout
         current_app.logger.debug("rollback after %s failure failed", part, exc_info=True)
     _lang_from_path()

@@ -15,6 +15,7 @@ from app.main import bp
 from app.media import ensure_rendition, is_rendition_name, storage
 from app.page_cache import cached_for_anonymous
 from app.shops import services as shops
+from app.unit_of_work import rollback
 
 
 @bp.route("/")
@@ -52,7 +53,7 @@ def healthz():
         db.session.execute(sa.text("SELECT 1"))
     except sa.exc.SQLAlchemyError:
         status.update(status="error", db="error")
-        db.session.rollback()
+        rollback()
     from app import search
 
     if status["db"] == "error" and current_app.config.get("SEARCH_BACKEND") == "postgres":

@@ -7,6 +7,7 @@ from app.forms import ActionForm
 from app.notifications import bp, services
 from app.notifications.kinds import KINDS
 from app.paging import page_arg
+from app.unit_of_work import rollback
 
 
 @bp.route("/notifications")
@@ -68,5 +69,5 @@ def unread_notifications() -> int:
     try:
         return services.unread_count(current_user)
     except Exception:  # an error page rendered after the database went away
-        db.session.rollback()
+        rollback()
         return 0
