@@ -119,3 +119,124 @@ def test_server_error_page_rolls_back_and_is_500(app, client):
 
 def test_healthz_reports_ok(client):
     assert client.get("/healthz").get_json() == {"status": "ok", "db": "ok", "search": "ok"}
+
+
+# --- staff preview, gallery, language switch after a refused form -----------------------------
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [{"is_hidden": True}, {"status": ProductStatus.DRAFT}, {"status": ProductStatus.PENDING}],
+)
+def test_staff_preview_their_own_product_that_buyers_cannot_see(client, auth, changes):
+    from tests.factories import UserFactory, staff_of
+
+    shop = ShopFactory()
+    ProductFactory(shop=shop, slug="preview-me", name_en="Lotus tea", **changes)
+    staff_of(shop, email="own@example.com")
+    staff_of(ShopFactory(), email="other@example.com")
+    UserFactory(email="admin@example.com", role="admin")
+
+    assert client.get("/en/p/preview-me").status_code == 404  # a stranger
+    auth.login("other@example.com")
+    assert client.get("/en/p/preview-me").status_code == 404  # staff of another shop
+    auth.logout()
+    for email in ("own@example.com", "admin@example.com"):
+        auth.login(email)
+        response = client.get("/en/p/preview-me")
+        html = response.get_data(as_text=True)
+        assert response.status_code == 200
+        assert "Preview: not public." in html and "Lotus tea" in html
+        assert "Add to cart" not in html and 'name="robots" content="noindex"' in html
+        auth.logout()
+    auth.login("own@example.com", lang="vi")
+    assert "Xem trước: chưa công khai." in client.get("/vi/p/preview-me").get_data(as_text=True)
+
+
+def test_public_product_has_no_preview_banner_even_for_its_staff(client, auth):
+    from tests.factories import staff_of
+
+    shop = ShopFactory()
+    ProductFactory(shop=shop, slug="public-one")
+    staff_of(shop, email="own@example.com")
+    auth.login("own@example.com")
+    html = client.get("/en/p/public-one").get_data(as_text=True)
+    assert "Preview: not public." not in html and "Add to cart" in html
+
+
+def product_with_images(count: int, slug: str = "gallery"):
+    from app.extensions import db
+    from app.media import store_image
+    from app.models import ProductImage
+    from tests.factories import image_bytes
+
+    product = ProductFactory(slug=slug, name_en="Brocade bag")
+    for n in range(count):
+        stored = store_image(image_bytes(size=(1200, 900), color=(40 * n, 90, 60)))
+        db.session.add(
+            ProductImage(
+                product=product,
+                key=stored.key,
+                position=n,
+                width=stored.width,
+                height=stored.height,
+            )
+        )
+    db.session.commit()
+    return product
+
+
+def test_gallery_thumbnails_open_our_page_not_the_raw_image_file(client):
+    import re
+
+    product = product_with_images(3)
+    keys = [image.key for image in product.images]
+    html = client.get("/en/p/gallery").get_data(as_text=True)
+    thumbs = re.findall(r'<li><a href="([^"]+)"[^>]*>\s*<img src="([^"]+)"', html)
+    assert [href for href, _ in thumbs] == [f"/en/p/gallery?image={n}" for n in (1, 2, 3)]
+    assert all(key in src for (_, src), key in zip(thumbs, keys, strict=True))  # main one too
+    assert not re.search(r'<a href="[^"]+\.webp"', html)
+    # The main image: the first by default, sized (no layout shift) and with its srcset.
+    main = re.search(r'<img id="gallery-main-image"[^>]*>', html).group()
+    assert f"{keys[0]}-md.webp" in main and 'width="800" height="600"' in main
+    assert f"{keys[0]}-sm.webp 320w" in main and f"{keys[0]}-lg.webp 1200w" in main
+    assert 'aria-current="true"' in html.split("?image=1", 1)[1].split(">", 1)[0]
+    # Without JavaScript, ?image=2 shows the second image as the main one.
+    second = client.get("/en/p/gallery?image=2").get_data(as_text=True)
+    main = re.search(r'<img id="gallery-main-image"[^>]*>', second).group()
+    assert f"{keys[1]}-md.webp" in main and "(2/3)" in main
+    assert client.get("/en/p/gallery?image=9").status_code == 200  # falls back to the first
+
+
+def test_language_switch_after_a_refused_add_to_cart_opens_the_product_page(client):
+    import re
+
+    product = ProductFactory(slug="few", stock=2)
+    refused = client.post("/vi/cart/add", data={"product_id": product.id, "qty": 50})
+    assert refused.status_code in (400, 409)
+    html = refused.get_data(as_text=True)
+    switch = re.search(r'<a href="([^"]+)" hreflang="en"', html).group(1)
+    assert switch == "/en/p/few"
+    assert client.get(switch).status_code == 200
+
+
+def test_language_switch_after_a_refused_cart_update_opens_the_cart(client):
+    import re
+
+    product = ProductFactory(slug="some", stock=3)
+    client.post("/vi/cart/add", data={"product_id": product.id, "qty": 1})
+    refused = client.post("/vi/cart/update", data={"product_id": product.id, "qty": "50"})
+    assert refused.status_code == 409
+    html = refused.get_data(as_text=True)
+    switch = re.search(r'<a href="([^"]+)" hreflang="en"', html).group(1)
+    assert client.get(switch).status_code == 200
+    assert switch == "/en/cart"
+
+
+def test_language_switch_of_a_get_and_post_form_stays_on_the_form(client):
+    import re
+
+    refused = client.post("/vi/login", data={"email": "nobody@example.com", "password": "x"})
+    assert refused.status_code >= 400
+    switch = re.search(r'<a href="([^"]+)" hreflang="en"', refused.get_data(as_text=True))
+    assert switch.group(1) == "/en/login" and client.get("/en/login").status_code == 200

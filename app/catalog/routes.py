@@ -6,7 +6,7 @@ from app.catalog import bp, services
 from app.catalog.forms import ProductForm, StockForm
 from app.extensions import db
 from app.forms import choices, saved_or_none
-from app.i18n import tr
+from app.i18n import switch_language_to, tr
 from app.media import ImageRejected
 from app.models import ProductStatus
 from app.page_cache import cached_for_anonymous
@@ -33,12 +33,16 @@ def category_page(slug: str):
 @bp.route("/p/<slug>")
 @cached_for_anonymous
 def product_page(slug: str):
-    product = services.public_product_by_slug(slug) or abort(404)
+    product = services.public_product_by_slug(slug)
+    if product is None:
+        # Staff preview their own hidden, draft or waiting products; others get a 404.
+        product = services.previewable_product_by_slug(current_user, slug) or abort(404)
     return render_product_page(product)
 
 
 def render_product_page(product, status: int = 200):
     """The product page with its reviews; the cart re-renders it when a quantity is refused."""
+    switch_language_to("catalog.product_page", slug=product.slug)
     reviews = db.paginate(
         review_services.product_reviews_query(product),
         page=page_arg(),

@@ -11,7 +11,7 @@ from app.catalog import moderation
 from app.extensions import db
 from app.media import delete_image, store_image
 from app.models import Category, Product, ProductImage, ProductStatus, Shop, ShopStatus, User
-from app.shops.services import require_shop_staff
+from app.shops.services import is_staff_of, require_shop_staff
 from app.text import slugify
 
 __all__ = ["Product"]
@@ -53,6 +53,17 @@ def newest_products(limit: int = 12) -> list[Product]:
 def public_product_by_slug(slug: str) -> Product | None:
     query = public_products_query().where(Product.slug == slug)
     return db.session.scalar(query.options(so.joinedload(Product.category)))
+
+
+def previewable_product_by_slug(user: User, slug: str) -> Product | None:
+    """A product buyers cannot see (draft, in review, hidden...), for its own shop's staff and
+    admins to check before it goes public; None for anyone else, who gets a 404."""
+    product = db.session.scalar(
+        sa.select(Product)
+        .where(Product.slug == slug)
+        .options(so.joinedload(Product.category), so.selectinload(Product.images))
+    )
+    return product if product is not None and is_staff_of(user, product.shop) else None
 
 
 def top_categories() -> list[Category]:
