@@ -71,7 +71,10 @@ def test_category_page_lists_products_of_subcategories_with_pagination(client):
     assert 'rel="next"' in page1
     page2 = client.get("/vi/c/thuc-pham?page=2").get_data(as_text=True)
     assert page2.count("product-card") == 6
-    assert client.get("/vi/c/thuc-pham?page=99").status_code == 200
+    past_end = client.get("/vi/c/thuc-pham?page=99")
+    assert past_end.status_code == 200 and 'href="/vi/c/thuc-pham?page=2"' in past_end.get_data(
+        as_text=True
+    )
 
 
 def test_category_empty_state(client):
@@ -240,3 +243,102 @@ def test_language_switch_of_a_get_and_post_form_stays_on_the_form(client):
     assert refused.status_code >= 400
     switch = re.search(r'<a href="([^"]+)" hreflang="en"', refused.get_data(as_text=True))
     assert switch.group(1) == "/en/login" and client.get("/en/login").status_code == 200
+
+
+# --- sorting and filtering category and shop pages, the whole category path, past the end -----
+
+
+def listing(client, url: str) -> list[str]:
+    """The product names of a category or shop page, in order, as a buyer reads them."""
+    import re
+
+    html = client.get(url).get_data(as_text=True)
+    return re.findall(r'<article class="card product-card">.*?<h3>(.*?)</h3>', html, re.S)
+
+
+@pytest.fixture
+def coffee_shelf():
+    from datetime import UTC, date, datetime, timedelta
+
+    from app.catalog.services import category_by_slug
+    from app.extensions import db
+    from app.models import OcopCertificate
+
+    coffee = category_by_slug("ca-phe")
+    shop = ShopFactory(slug="htx-ea-tu")
+    start = datetime(2026, 1, 1, tzinfo=UTC)
+    rows = [("Robusta", 180000, 5, 4), ("Culi", 210000, 0, 0), ("Arabica", 320000, 8, 5)]
+    for n, (name, price, stock, stars) in enumerate(rows):
+        product = ProductFactory(
+            shop=shop,
+            category=coffee,
+            name_en=name,
+            price_vnd=price,
+            stock=stock,
+            created_at=start + timedelta(days=n),
+        )
+        if stars:
+            db.session.add(
+                OcopCertificate(
+                    product=product,
+                    certificate_no=f"OCOP-{n}",
+                    stars=stars,
+                    issuer="UBND tỉnh Đắk Lắk",
+                    issued_on=date(2025, 1, 1),
+                    expires_on=date(2099, 1, 1),
+                    status="verified",
+                )
+            )
+    db.session.commit()
+    return shop
+
+
+@pytest.mark.parametrize("base", ["/en/c/ca-phe", "/en/c/do-uong", "/en/s/htx-ea-tu"])
+def test_category_and_shop_pages_sort_and_filter(client, coffee_shelf, base):
+    assert listing(client, base) == ["Arabica", "Culi", "Robusta"]  # newest first
+    assert listing(client, f"{base}?sort=price_asc") == ["Robusta", "Culi", "Arabica"]
+    assert listing(client, f"{base}?sort=price_desc") == ["Arabica", "Culi", "Robusta"]
+    assert listing(client, f"{base}?sort=ocop") == ["Arabica", "Robusta", "Culi"]
+    assert listing(client, f"{base}?ocop=1") == ["Arabica", "Robusta"]
+    assert listing(client, f"{base}?in_stock=1") == ["Arabica", "Robusta"]
+    assert listing(client, f"{base}?min_price=200000&max_price=300000") == ["Culi"]
+    assert listing(client, f"{base}?min_price=300000&max_price=200000") == ["Culi"]  # swapped
+    assert listing(client, f"{base}?sort=nonsense&min_price=abc") == ["Arabica", "Culi", "Robusta"]
+    html = client.get(f"{base}?sort=price_asc&ocop=1").get_data(as_text=True)
+    assert "data-autosubmit" in html and '<option value="price_asc" selected>' in html
+    assert 'name="ocop" value="1" checked' in html and ">Apply</button>" in html
+    assert "No products match these filters." in client.get(f"{base}?min_price=999999999").get_data(
+        as_text=True
+    )
+
+
+def test_pages_keep_sort_and_filters_in_their_links(client):
+    from app.catalog.services import category_by_slug
+
+    for n in range(30):
+        ProductFactory(category=category_by_slug("tra"), price_vnd=10000 + n, stock=1)
+    html = client.get("/en/c/tra?sort=price_asc&in_stock=1").get_data(as_text=True)
+    assert 'href="/en/c/tra?page=2&amp;sort=price_asc&amp;in_stock=1"' in html
+
+
+def test_breadcrumbs_show_the_whole_category_path(client):
+    from app.catalog.services import category_by_slug
+
+    ProductFactory(slug="nm", category=category_by_slug("nuoc-mam-gia-vi"))
+    product = client.get("/en/p/nm").get_data(as_text=True)
+    trail = product.split('class="breadcrumb"', 1)[1].split("</nav>", 1)[0]
+    assert 'href="/en/"' in trail and 'href="/en/c/thuc-pham"' in trail
+    assert 'href="/en/c/nuoc-mam-gia-vi"' in trail
+    category = client.get("/en/c/nuoc-mam-gia-vi").get_data(as_text=True)
+    trail = category.split('class="breadcrumb"', 1)[1].split("</nav>", 1)[0]
+    assert 'href="/en/c/thuc-pham"' in trail and 'aria-current="page"' in trail
+
+
+@pytest.mark.parametrize("base", ["/vi/c/ca-phe", "/vi/s/htx-ea-tu", "/vi/search?q=coffee&"])
+def test_a_page_past_the_end_says_so_and_links_the_last_page(client, coffee_shelf, base):
+    sep = "" if base.endswith("&") else "?"
+    response = client.get(f"{base}{sep}page=7")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "Trang 7 đã quá cuối danh sách" in html and "Đến trang cuối" in html
+    assert 'name="robots" content="noindex' in html

@@ -24,10 +24,20 @@ def save_product(form, save):
 @cached_for_anonymous
 def category_page(slug: str):
     category = services.category_by_slug(slug) or abort(404)
+    options = services.listing_options(request.args)
     pagination = db.paginate(
-        services.category_products_query(category), page=page_arg(), per_page=24, error_out=False
+        services.apply_listing_options(services.category_products_query(category), options),
+        page=page_arg(),
+        per_page=24,
+        error_out=False,
     )
-    return render_template("catalog/category.html", category=category, pagination=pagination)
+    return render_template(
+        "catalog/category.html",
+        category=category,
+        path=services.category_path(category),
+        pagination=pagination,
+        options=options,
+    )
 
 
 @bp.route("/p/<slug>")
@@ -207,3 +217,8 @@ def status_label(status: str) -> str:
         ProductStatus.REJECTED: _("Rejected"),
         ProductStatus.CHANGES_REQUESTED: _("Changes requested"),
     }.get(status, status)
+
+
+@bp.app_template_global("category_path")
+def category_path_global(category):
+    return services.category_path(category)
