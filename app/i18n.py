@@ -41,6 +41,11 @@ def _format_vnd(amount_vnd: int, lang: str) -> str:
     return format_currency(amount_vnd, "VND", locale=lang)  # slow-ish, and prices repeat
 
 
+def datetime_attribute(moment) -> str:
+    """A <time datetime> value: HTML allows at most milliseconds, so whole seconds here."""
+    return moment.isoformat(timespec="seconds")
+
+
 def localized(obj, field: str, lang: str | None = None) -> tuple[str, bool]:
     """The field in the wanted language, or the other one and True when it fell back."""
     lang = lang or current_lang()
@@ -146,6 +151,7 @@ def init_app(app: Flask) -> None:
         get_locale=get_locale,
     )
     app.jinja_env.filters["vnd"] = format_vnd
+    app.jinja_env.filters["datetime_attribute"] = datetime_attribute
 
 
 translate_cli = AppGroup("translate", help="Translation and localization commands.")
