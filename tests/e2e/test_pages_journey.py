@@ -2,6 +2,7 @@
 
 import re
 from collections.abc import Iterator
+from datetime import date
 
 import pytest
 import sqlalchemy as sa
@@ -197,8 +198,6 @@ def test_sort_applies_as_soon_as_it_changes(live_server, page):
 
 
 def test_hidden_products_lot_page_opens_from_its_qr_code(live_server, page):
-    from datetime import date
-
     product = product_with_images(1, is_hidden=True)
     db.session.add(Lot(product=product, code="TC-2026-01", produced_on=date(2026, 9, 1)))
     db.session.commit()
@@ -206,3 +205,48 @@ def test_hidden_products_lot_page_opens_from_its_qr_code(live_server, page):
     expect(page.get_by_role("heading", level=1)).to_have_text("Lô hàng TC-2026-01")
     expect(page.get_by_role("status")).to_contain_text("không còn được bán")
     expect(page.get_by_role("button", name="Thêm vào giỏ hàng")).to_have_count(0)
+
+
+SHIFTS = """
+window.__shift = 0;
+new PerformanceObserver((list) => {
+  for (const entry of list.getEntries()) if (!entry.hadRecentInput) window.__shift += entry.value;
+}).observe({type: "layout-shift", buffered: true});
+"""
+
+
+def test_phone_pages_keep_their_layout_while_images_load(live_server, browser):
+    """Images arrive only after the page is laid out: sized boxes mean nothing moves (CLS).
+    A phone as Lighthouse emulates it: 1.75 device pixels per CSS pixel."""
+    context = browser.new_context(viewport=PHONE, device_scale_factor=1.75, is_mobile=True)
+    context.set_default_timeout(10_000)
+    phone = context.new_page()
+    from app.models import OcopCertificate
+
+    product = product_with_images(3)
+    db.session.add(
+        OcopCertificate(
+            product=product,
+            certificate_no="OCOP-TEST-1",
+            stars=4,
+            issuer="UBND tỉnh Lào Cai",
+            issued_on=date(2025, 1, 1),
+            expires_on=date(2099, 1, 1),
+            status="verified",
+        )
+    )
+    product.shop.logo_key = product.images[0].key
+    db.session.commit()
+    held = []
+    phone.add_init_script(SHIFTS)
+    phone.route(re.compile(r"/(media|ocop/badge)/"), lambda route: held.append(route))
+    for path in (f"/vi/p/{product.slug}", f"/vi/s/{product.shop.slug}", "/vi/"):
+        phone.goto(live_server(path), wait_until="domcontentloaded")
+        phone.evaluate("() => new Promise(requestAnimationFrame)")
+        while held:
+            held.pop().continue_()
+        phone.wait_for_load_state("load")
+        phone.evaluate("() => new Promise(requestAnimationFrame)")
+        shift = phone.evaluate("() => window.__shift")
+        assert shift < 0.05, f"{path} shifted {shift:.3f}"
+    context.close()
