@@ -11,6 +11,7 @@ from flask import Flask, abort, current_app, g, has_request_context, request, ur
 from flask.cli import AppGroup
 from flask_babel import get_locale, refresh
 from markupsafe import Markup
+from werkzeug.exceptions import HTTPException
 
 from app.extensions import babel
 from config import BASE_DIR
@@ -45,6 +46,11 @@ def format_number(value, lang: str | None = None, grouping: bool = True) -> str:
     return format_decimal(value, locale=lang or current_lang(), group_separator=grouping)
 
 
+def datetime_attribute(moment) -> str:
+    """A <time datetime> value: HTML allows at most milliseconds, so whole seconds here."""
+    return moment.isoformat(timespec="seconds")
+
+
 def localized(obj, field: str, lang: str | None = None) -> tuple[str, bool]:
     """The field in the wanted language, or the other one and True when it fell back."""
     lang = lang or current_lang()
@@ -72,15 +78,51 @@ def has_fallback(obj, *fields: str) -> bool:
     return any(localized(obj, field)[1] and localized(obj, field)[0] for field in fields)
 
 
+def switch_language_to(endpoint: str, **values) -> None:
+    """Name the page a language switch opens when this response answers a form post that
+    cannot be repeated as a GET (a refused "add to cart" shows the product page)."""
+    g.lang_switch = (endpoint, values)
+
+
 def url_for_lang(lang: str, external: bool = False) -> str:
-    """The current page in another language (keeps path arguments and the query)."""
-    if request.endpoint and request.url_rule and "lang_code" in request.url_rule.arguments:
-        # Query keys like _external or _scheme would be taken as url_for's own options.
-        query = {k: v for k, v in request.args.items() if not k.startswith("_")}
-        args = {**query, **(request.view_args or {})}
-        args["lang_code"] = lang
-        return url_for(request.endpoint, **args, _external=external)
+    """The current page in another language (keeps path arguments and the query).
+
+    A page that answers a POST-only URL (a refused form) switches to a page that can be
+    opened: the one its view named, else the nearest page up its path (/cart/update →
+    /cart, /orders/N/cancel → /orders/N), else the home page; never a URL that answers 405.
+    """
+    rule = request.url_rule
+    if request.endpoint and rule and "lang_code" in rule.arguments:
+        if "GET" in (rule.methods or ()):
+            # Query keys like _external or _scheme would be taken as url_for's own options.
+            query = {k: v for k, v in request.args.items() if not k.startswith("_")}
+            args = {**query, **(request.view_args or {})}
+            args["lang_code"] = lang
+            return url_for(request.endpoint, **args, _external=external)
+        if "lang_switch" in g:
+            endpoint, values = g.lang_switch
+            return url_for(endpoint, **{**values, "lang_code": lang}, _external=external)
+        found = _get_page_above(lang)
+        if found:
+            endpoint, values = found
+            return url_for(endpoint, **values, _external=external)
     return url_for("main.home", lang_code=lang, _external=external)
+
+
+def _get_page_above(lang: str) -> tuple[str, dict] | None:
+    """The endpoint and arguments of the nearest GET page whose path is a prefix of this one."""
+    adapter = current_app.url_map.bind("localhost")
+    segments = request.path.rstrip("/").split("/")
+    if len(segments) > 1:
+        segments[1] = lang
+    while len(segments) > 2:
+        segments.pop()
+        try:
+            endpoint, values = adapter.match("/".join(segments), method="GET")
+        except HTTPException:
+            continue
+        return endpoint, values
+    return None
 
 
 def init_app(app: Flask) -> None:
@@ -114,6 +156,7 @@ def init_app(app: Flask) -> None:
         get_locale=get_locale,
     )
     app.jinja_env.filters["vnd"] = format_vnd
+    app.jinja_env.filters["datetime_attribute"] = datetime_attribute
 
 
 translate_cli = AppGroup("translate", help="Translation and localization commands.")

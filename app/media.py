@@ -91,6 +91,24 @@ def image_url(key: str, size: str = "md", external: bool = False) -> str:
     return url_for("main.media", filename=f"{key}-{size}.webp", _external=external)
 
 
+def rendition_size(width: int, height: int, size: str) -> tuple[int, int]:
+    """The pixel size of one stored rendition of a width × height upload (never enlarged)."""
+    scale = min(1.0, SIZES[size] / max(width, height, 1))
+    return max(1, round(width * scale)), max(1, round(height * scale))
+
+
+def image_srcset(key: str, width: int, height: int) -> str:
+    """A srcset listing the stored renditions by their real widths, so the browser takes the
+    smallest that fills the slot (a small upload has fewer distinct sizes)."""
+    seen, parts = set(), []
+    for size in SIZES:
+        w = rendition_size(width, height, size)[0]
+        if w not in seen:
+            seen.add(w)
+            parts.append(f"{image_url(key, size)} {w}w")
+    return ", ".join(parts)
+
+
 def check_image(data: bytes) -> Image.Image:
     """Decode an upload as an image we accept, or raise ImageRejected; nothing is stored."""
     config = current_app.config
@@ -181,4 +199,6 @@ def delete_image(key: str) -> None:
 def init_app(app: Flask) -> None:
     app.extensions["media_storage"] = LocalStorage(app.config["UPLOAD_DIR"])
     Image.MAX_IMAGE_PIXELS = app.config["MAX_IMAGE_PIXELS"]  # Pillow refuses 2x this unread
-    app.jinja_env.globals["image_url"] = image_url
+    app.jinja_env.globals.update(
+        image_url=image_url, image_srcset=image_srcset, rendition_size=rendition_size
+    )

@@ -6,7 +6,7 @@ from app.catalog import bp, services
 from app.catalog.forms import ProductForm, StockForm
 from app.extensions import db
 from app.forms import choices, saved_or_none
-from app.i18n import tr
+from app.i18n import switch_language_to, tr
 from app.media import ImageRejected
 from app.models import ProductStatus
 from app.page_cache import cached_for_anonymous
@@ -24,21 +24,35 @@ def save_product(form, save):
 @cached_for_anonymous
 def category_page(slug: str):
     category = services.category_by_slug(slug) or abort(404)
+    options = services.listing_options(request.args)
     pagination = db.paginate(
-        services.category_products_query(category), page=page_arg(), per_page=24, error_out=False
+        services.apply_listing_options(services.category_products_query(category), options),
+        page=page_arg(),
+        per_page=24,
+        error_out=False,
     )
-    return render_template("catalog/category.html", category=category, pagination=pagination)
+    return render_template(
+        "catalog/category.html",
+        category=category,
+        path=services.category_path(category),
+        pagination=pagination,
+        options=options,
+    )
 
 
 @bp.route("/p/<slug>")
 @cached_for_anonymous
 def product_page(slug: str):
-    product = services.public_product_by_slug(slug) or abort(404)
+    product = services.public_product_by_slug(slug)
+    if product is None:
+        # Staff preview their own hidden, draft or waiting products; others get a 404.
+        product = services.previewable_product_by_slug(current_user, slug) or abort(404)
     return render_product_page(product)
 
 
 def render_product_page(product, status: int = 200):
     """The product page with its reviews; the cart re-renders it when a quantity is refused."""
+    switch_language_to("catalog.product_page", slug=product.slug)
     reviews = db.paginate(
         review_services.product_reviews_query(product),
         page=page_arg(),
@@ -203,3 +217,8 @@ def status_label(status: str) -> str:
         ProductStatus.REJECTED: _("Rejected"),
         ProductStatus.CHANGES_REQUESTED: _("Changes requested"),
     }.get(status, status)
+
+
+@bp.app_template_global("category_path")
+def category_path_global(category):
+    return services.category_path(category)

@@ -21,6 +21,7 @@ from flask import Flask, current_app, has_app_context
 from app import jobs
 from app.extensions import db
 from app.models import OcopCertificate, Product, Shop
+from app.search import analysis
 from app.search.documents import (
     FACETS,
     PRICE_BANDS,
@@ -115,8 +116,14 @@ def search(
     """Public products matching every word of `query` (all of them when it is empty).
 
     Words match with or without accents, in Vietnamese or English; accents typed and the
-    page language rank higher. Without words, "relevance" means newest first.
+    page language rank higher. An empty query lists everything ("relevance" then means
+    newest first); a query with nothing to search for (emoji, symbols) finds nothing, and
+    says so with `unsearchable`.
     """
+    if query and query.strip() and not analysis.query_words(query):
+        return SearchResult(
+            ids=[], total=0, page=max(page, 1), per_page=max(per_page, 1), unsearchable=True
+        )
     with _unavailable_on_failure():
         return backend().search(
             query,

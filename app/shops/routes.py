@@ -1,4 +1,4 @@
-from flask import abort, flash, redirect, render_template, send_file, url_for
+from flask import abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -28,13 +28,15 @@ def shop_list():
 @cached_for_anonymous
 def shop_page(slug: str):
     shop = services.public_shop_by_slug(slug) or abort(404)
+    options = catalog.listing_options(request.args)
+    query = catalog.public_products_query().where(catalog.Product.shop_id == shop.id)
     pagination = db.paginate(
-        catalog.public_products_query().where(catalog.Product.shop_id == shop.id),
+        catalog.apply_listing_options(query, options),
         page=page_arg(),
         per_page=24,
         error_out=False,
     )
-    return render_template("shops/shop.html", shop=shop, pagination=pagination)
+    return render_template("shops/shop.html", shop=shop, pagination=pagination, options=options)
 
 
 @bp.route("/manage/")
