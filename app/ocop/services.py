@@ -374,11 +374,10 @@ def _require_reason(reason: str, ask: str) -> None:
 
 
 def _record_decision(action: str, admin: User, certificate: OcopCertificate, reason: str) -> None:
-    """Audit and commit an admin's decision, then tell the shop's staff by mail."""
+    """Audit an admin's decision and tell the shop's staff, in one commit."""
     record(
         action, certificate, actor=admin, reason=reason.strip(), label=certificate.certificate_no
     )
-    db.session.commit()
     notify(
         staff_of(certificate.product.shop),
         "certificate_decision",
@@ -387,6 +386,7 @@ def _record_decision(action: str, admin: User, certificate: OcopCertificate, rea
         decision=action.removeprefix("ocop."),
         reason=reason.strip(),
     )
+    db.session.commit()
 
 
 def _certificate_params(certificate: OcopCertificate) -> dict:
@@ -541,6 +541,8 @@ def send_expiry_reminder(certificate: OcopCertificate) -> list[str]:
         expires_on=certificate.expires_on.isoformat(),
     )
     addresses = [person.email for person in staff if person.user_id in {n.user_id for n in told}]
+    if not addresses:  # every staff member turned these reminders off: ask again next run
+        return []
     certificate.reminder_sent_at = utcnow()
     record("ocop.remind", certificate, label=certificate.certificate_no, to=addresses)
     db.session.commit()

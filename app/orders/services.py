@@ -8,7 +8,6 @@ import time
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
-from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from werkzeug.exceptions import Forbidden, NotFound
@@ -186,6 +185,13 @@ def _send_card_refunds(refunds: list[Refund], actor: User | None) -> None:
 # --- staff ----------------------------------------------------------------------------------
 
 
+# Moves the buyer hears of (the mail leaves once the move has committed).
+BUYER_IS_TOLD = {
+    S.SHIPPED: notifications.shop_order_shipped,
+    S.DELIVERED: notifications.shop_order_delivered,
+}
+
+
 def _staff_move(user: User, shop_order: ShopOrder, to: str, note: str = "") -> None:
     require_shop_staff(user, shop_order.shop)
     try:
@@ -194,6 +200,8 @@ def _staff_move(user: User, shop_order: ShopOrder, to: str, note: str = "") -> N
             payments.record_cod_payment(shop_order, user)
         if to == S.DELIVERED:
             ledger.post_sale(shop_order, user)  # pending until the return window ends
+        if to in BUYER_IS_TOLD:
+            BUYER_IS_TOLD[to](shop_order)
         db.session.commit()
     except Exception:
         db.session.rollback()
@@ -214,15 +222,10 @@ def ship(user: User, shop_order: ShopOrder, carrier: str, tracking_number: str) 
         raise OrderStateError(_("The carrier and the tracking number have 80 characters at most."))
     shop_order.carrier, shop_order.tracking_number = carrier, tracking_number
     _staff_move(user, shop_order, S.SHIPPED, f"{carrier} {tracking_number}")
-    try:
-        notifications.shop_order_shipped(shop_order)
-    except Exception:  # the parcel is shipped whether or not the mail goes out
-        current_app.logger.exception("Shipping mail for %s not sent", shop_order.number)
 
 
 def deliver(user: User, shop_order: ShopOrder) -> None:
     _staff_move(user, shop_order, S.DELIVERED)
-    notifications.shop_order_delivered(shop_order)
 
 
 def complete(user: User, shop_order: ShopOrder) -> None:
