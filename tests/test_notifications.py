@@ -393,3 +393,28 @@ def test_an_empty_list_says_what_will_show_up(client, auth):
     page = client.get("/vi/notifications").get_data(as_text=True)
     assert "Chưa có thông báo nào." in page
     assert client.get("/vi/notifications").status_code == 200
+
+
+def test_the_badge_costs_signed_in_users_one_count_and_strangers_nothing(app, client, auth):
+    user = UserFactory(email="lan@example.com")
+    with app.test_request_context("/vi/"), transaction():
+        notify([user], "order_expired", order="CHX-2026-000001")
+    statements: list[str] = []
+
+    def record(conn, cursor, statement, *args):
+        if "notification" in statement:
+            statements.append(statement)
+
+    sa.event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        stranger = client.get("/en/").get_data(as_text=True)
+        assert statements == [] and "notification-count" not in stranger
+        auth.login("lan@example.com", lang="en")
+        statements.clear()
+        signed_in = client.get("/en/").get_data(as_text=True)
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", record)
+    assert 'aria-label="Notifications, 1 unread"' in signed_in
+    assert len(statements) == 1 and statements[0].lstrip().upper().startswith("SELECT COUNT")
+    auth.logout(lang="en")
+    assert "notification-count" not in client.get("/en/").get_data(as_text=True)

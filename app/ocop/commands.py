@@ -41,7 +41,7 @@ def _remind_all(certificates, send) -> int:
         else:
             click.echo(
                 f"{certificate.certificate_no}: no staff in shop {certificate.product.shop.slug} "
-                "to remind; will try again next run",
+                "to remind (or all turned reminders off); will try again next run",
                 err=True,
             )
     return sent

@@ -379,11 +379,10 @@ def _require_reason(reason: str, ask: str) -> None:
 
 
 def _record_decision(action: str, admin: User, certificate: OcopCertificate, reason: str) -> None:
-    """Audit an admin's decision and tell the shop's staff by mail (after the commit)."""
+    """Audit an admin's decision and tell the shop's staff (the mail leaves after the commit)."""
     record(
         action, certificate, actor=admin, reason=reason.strip(), label=certificate.certificate_no
     )
-    db.session.flush()
     notify(
         staff_of(certificate.product.shop),
         "certificate_decision",
@@ -392,6 +391,7 @@ def _record_decision(action: str, admin: User, certificate: OcopCertificate, rea
         decision=action.removeprefix("ocop."),
         reason=reason.strip(),
     )
+    db.session.commit()
 
 
 def _certificate_params(certificate: OcopCertificate) -> dict:
@@ -546,6 +546,8 @@ def send_expiry_reminder(certificate: OcopCertificate) -> list[str]:
         expires_on=certificate.expires_on.isoformat(),
     )
     addresses = [person.email for person in staff if person.user_id in {n.user_id for n in told}]
+    if not addresses:  # every staff member turned these reminders off: ask again next run
+        return []
     certificate.reminder_sent_at = utcnow()
     record("ocop.remind", certificate, label=certificate.certificate_no, to=addresses)
     commit_step("each reminder is committed with its mail: a run that stops repeats none")

@@ -197,6 +197,13 @@ def retry_refund(user: User, refund: Refund) -> Refund:
 # --- staff ----------------------------------------------------------------------------------
 
 
+# Moves the buyer hears of (the mail leaves once the move has committed).
+BUYER_IS_TOLD = {
+    S.SHIPPED: notifications.shop_order_shipped,
+    S.DELIVERED: notifications.shop_order_delivered,
+}
+
+
 def _staff_move(user: User, shop_order: ShopOrder, to: str, note: str = "") -> None:
     require_shop_staff(user, shop_order.shop)
     transition(shop_order, to, STAFF, user, note)
@@ -204,6 +211,8 @@ def _staff_move(user: User, shop_order: ShopOrder, to: str, note: str = "") -> N
         payments.record_cod_payment(shop_order, user)
     if to == S.DELIVERED:
         ledger.post_sale(shop_order, user)  # pending until the return window ends
+    if to in BUYER_IS_TOLD:
+        BUYER_IS_TOLD[to](shop_order)
     db.session.flush()
 
 
@@ -221,12 +230,10 @@ def ship(user: User, shop_order: ShopOrder, carrier: str, tracking_number: str) 
         raise OrderStateError(_("The carrier and the tracking number have 80 characters at most."))
     shop_order.carrier, shop_order.tracking_number = carrier, tracking_number
     _staff_move(user, shop_order, S.SHIPPED, f"{carrier} {tracking_number}")
-    notifications.shop_order_shipped(shop_order)  # leaves once the move has committed
 
 
 def deliver(user: User, shop_order: ShopOrder) -> None:
     _staff_move(user, shop_order, S.DELIVERED)
-    notifications.shop_order_delivered(shop_order)
 
 
 def complete(user: User, shop_order: ShopOrder) -> None:
