@@ -391,7 +391,7 @@ def _record_decision(action: str, admin: User, certificate: OcopCertificate, rea
         decision=action.removeprefix("ocop."),
         reason=reason.strip(),
     )
-    db.session.commit()
+    db.session.flush()
 
 
 def _certificate_params(certificate: OcopCertificate) -> dict:
