@@ -164,6 +164,7 @@ def init_app(app: Flask) -> None:
     if default_handler not in limiter_log.handlers:
         limiter_log.addHandler(default_handler)
     limiter_log.setLevel(logging.INFO)
+    limiter_log.disabled = False  # Alembic's logging.config (flask db upgrade) disables it
     app.after_request(add_security_headers)
     _check_only_rate_limited_views(app)
     proxies = app.config.get("TRUSTED_PROXY_COUNT", 0)

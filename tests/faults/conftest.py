@@ -1,1 +1,3 @@
-from tests.shopping import fake_stripe  # noqa: F401 (a fixture of the fault tests)
+# Fixtures the fault tests share with the rest of the suite.
+from tests.shopping import fake_stripe  # noqa: F401
+from tests.test_payouts import coop  # noqa: F401
