@@ -49,6 +49,7 @@ class ProductDecisionForm(FlaskForm):
 
 class RoleForm(FlaskForm):
     role = SelectField(_l("Role"), choices=choices((r, r) for r in ROLES))
+    reason = reason_field()
 
 
 class ActiveForm(FlaskForm):

@@ -240,6 +240,12 @@ def run_payouts(
         if dry_run:
             db.session.rollback()
             return report
+        if not payouts:
+            # A run that paid nobody is not worth a row in the list; the sales it released
+            # stay released (its row only took the lock).
+            db.session.delete(run)
+            db.session.flush()
+            report.run_id = None
         db.session.commit()
     except Exception:
         db.session.rollback()
