@@ -1,6 +1,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
+    BooleanField,
     HiddenField,
     IntegerField,
     RadioField,
@@ -60,7 +61,9 @@ class CartLineForm(FlaskForm):
     )
 
 
-class CheckoutForm(FlaskForm):
+class DeliveryForm(FlaskForm):
+    """Where a parcel goes: checkout's delivery fields, also the address book's form."""
+
     name = StringField(
         _l("Full name of the receiver"), validators=[DataRequired(), Length(max=120)]
     )
@@ -74,10 +77,6 @@ class CheckoutForm(FlaskForm):
     province = SelectField(
         _l("Province"), validators=[DataRequired(message=_l("Choose a province."))]
     )
-    payment_method = RadioField(
-        _l("Payment"), validators=[InputRequired(message=_l("Choose how to pay."))]
-    )
-    submit = SubmitField(_l("Place order"))
 
     def validate_phone(self, field):
         if field.data and not is_phone(field.data):
@@ -91,6 +90,24 @@ class CheckoutForm(FlaskForm):
             commune=stripped(self.commune),
             province=self.province.data or "",
         )
+
+    def fill(self, delivery: Delivery) -> None:
+        """Start the form from a saved address (or the last order's delivery)."""
+        for name in ("name", "phone", "address", "commune", "province"):
+            getattr(self, name).data = getattr(delivery, name)
+
+
+class CheckoutForm(DeliveryForm):
+    payment_method = RadioField(
+        _l("Payment"), validators=[InputRequired(message=_l("Choose how to pay."))]
+    )
+    save_address = BooleanField(_l("Save this address in my address book"), default=True)
+    submit = SubmitField(_l("Place order"))
+
+
+class AddressForm(DeliveryForm):
+    is_default = BooleanField(_l("Use this address by default at checkout"))
+    submit = SubmitField(_l("Save address"))
 
 
 class CancelForm(FlaskForm):
