@@ -34,6 +34,7 @@ from app.extensions import db
 from app.fairs import services as fairs
 from app.media import store_image
 from app.models import (
+    Address,
     Category,
     Notification,
     ProductImage,
@@ -140,12 +141,15 @@ MATRIX: dict[str, tuple[str, str]] = {
     "ocop_feeds.badge":            ("200 200 200 200 200 200",         "-"),
     "ocop_feeds.feed_atom":        ("200 200 200 200 200 200",         "-"),
     "ocop_feeds.feed_json":        ("200 200 200 200 200 200",         "-"),
+    "orders.address_action":       ("-",                               "L 302 404 404 404 404"),
+    "orders.address_book":         ("L 200 200 200 200 200",           "L 400 400 400 400 400"),
     "orders.cancel_order":         ("-",                               "L 302 404 404 404 403"),
     "orders.card_intent":          ("-",                               "L 409 404 404 404 409"),
     "orders.cart":                 ("200 200 200 200 200 200",         "-"),
     "orders.cart_add":             ("-",                               "400 400 400 400 400 400"),
     "orders.cart_update":          ("-",                               "400 400 400 400 400 400"),
     "orders.checkout":             ("L 302 302 302 302 302",           "L 400 400 400 400 400"),
+    "orders.edit_address":         ("L 200 404 404 404 404",           "L 400 404 404 404 404"),
     "orders.manage_order":         ("L 403 200 403 403 200",           "-"),
     "orders.manage_order_action":  ("-",                               "L 403 302 403 403 302"),
     "orders.manage_orders":        ("L 403 200 403 403 200",           "-"),
@@ -215,6 +219,7 @@ ARGS: dict[str, dict[str, str]] = {
     "fairs.organise_sections": FAIR,
     "fairs.organise_status": FAIR,
     "fairs.schedule_ics": FAIR,
+    "orders.address_action": {"action": "address_action"},
     "orders.manage_order": {"number": "shop_order_number"},
     "reviews.write_review": {"slug": "product_slug"},
     "orders.manage_order_action": {"number": "shop_order_number"},
@@ -267,6 +272,8 @@ class World:
     month: str = ""
     buyer_id: int = 0
     notification_id: int = 0  # the buyer's "order placed"
+    address_id: int = 0  # the buyer's saved address
+    address_action: str = "default"
 
     def url_args(self, endpoint: str, arguments: set[str]) -> dict:
         defaults = {
@@ -303,6 +310,7 @@ class World:
             "document_id": self.document_id,
             "month": self.month,
             "notification_id": self.notification_id,
+            "address_id": self.address_id,
         }
         overrides = {name: getattr(self, attr) for name, attr in ARGS.get(endpoint, {}).items()}
         values = {**defaults, **overrides}
@@ -339,7 +347,17 @@ def world(tmp_path_factory, template_db) -> World:
             "organiser": UserFactory(email="organiser@example.com", role="organiser"),
             "admin": UserFactory(email="admin@example.com", role="admin"),
         }
+        address = Address(
+            user_id=buyer.id,
+            name="Nguyễn Thị Lan",
+            phone="0912345678",
+            address="12 Lê Lợi",
+            province_id=shop_a.province_id,
+            is_default=True,
+        )
+        db.session.add(address)
         db.session.commit()
+        world.address_id = address.id
         world.users = {role: user.id for role, user in users.items()}
         world.shop_slug, world.product_id, world.product_slug = (
             shop_a.slug,

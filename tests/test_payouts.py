@@ -21,6 +21,7 @@ from app.models import (
     LedgerEntry,
     LedgerTransaction,
     Payout,
+    PayoutRun,
     PayoutShopOrder,
     Refund,
     ShopOrder,
@@ -162,6 +163,22 @@ def test_a_second_run_at_once_or_later_pays_nothing_more(app, client, auth, coop
     assert len(services.run_payouts().payouts) == 1
     assert services.run_payouts().payouts == []
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Payout)) == 1
+
+
+def test_a_run_that_pays_nobody_is_not_recorded_but_releases_stay(app, client, auth, coop):
+    shop, product, staff, _admin = coop
+    shop.payout_bank_bin = None  # nowhere to send it: the shop is skipped
+    db.session.commit()
+    sell(client, auth, product, 1, staff)
+    window_passes(app)
+    auth.login("admin@example.com", lang="en")
+
+    done = client.post("/en/admin/payouts/run", data={"run": "1"}, follow_redirects=True)
+
+    assert "Nothing to pay: no balance has reached its minimum." in done.get_data(as_text=True)
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(PayoutRun)) == 0
+    assert balance(shop)["available_vnd"] == 122_000  # released by the run all the same
+    assert services.run_payouts().run_id is None
 
 
 def test_dry_run_previews_and_changes_nothing(app, client, auth, coop):

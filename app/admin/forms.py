@@ -48,6 +48,7 @@ class ProductDecisionForm(SiteForm):
 
 class RoleForm(SiteForm):
     role = SelectField(_l("Role"), choices=choices((r, r) for r in ROLES))
+    reason = reason_field()
 
 
 class ActiveForm(SiteForm):

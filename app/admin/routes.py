@@ -272,8 +272,8 @@ def change_role(user_id: int):
         flash(form_errors(form), "error")
     else:
         try:
-            services.change_role(current_user, user, form.role.data)
-        except services.AdminError as error:
+            services.change_role(current_user, user, form.role.data, form.reason.data)
+        except (services.AdminError, ReasonError) as error:
             flash(str(error), "error")
         else:
             flash(_("%(email)s is now %(role)s.", email=user.email, role=user.role), "success")

@@ -46,11 +46,25 @@ def dashboard_counts() -> dict[str, int]:
     def count(query) -> int:
         return db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
 
+    # Other blueprints' queues are counted through their own queries.
+    from app.ocop.services import admin_queue_query
+    from app.payments.services import pending_transfers
+    from app.payouts.services import waiting_bank_payouts
+
     return {
         "shops": count(sa.select(Shop.id).where(Shop.status == ShopStatus.PENDING)),
         "products": count(sa.select(Product.id).where(Product.status == ProductStatus.PENDING)),
         "reports": count(sa.select(Report.id).where(Report.status == ReportStatus.OPEN)),
         "reviews": count(sa.select(Review.id).where(Review.status == ReviewStatus.HIDDEN)),
+        "certificates": count(admin_queue_query()),
+        "payouts": len(waiting_bank_payouts()),
+        "transfers": len(pending_transfers()),
+        "users": count(sa.select(User.id).where(User.is_active_account.is_(True))),
+        "audit_today": count(
+            sa.select(AuditEntry.id).where(
+                AuditEntry.created_at >= _vietnam_day_start(utcnow().astimezone(VIETNAM).date())
+            )
+        ),
     }
 
 
@@ -131,7 +145,7 @@ def resolve_report(admin: User, report: Report, action: str, reason: str = "") -
     if report.status != ReportStatus.OPEN:
         raise AdminError(_("This report was already handled."))
     if action == "dismiss":
-        note = clean_reason(reason, required=False)
+        note = clean_reason(reason, required=True)  # the reporter is told why nothing changes
         _close([report], ReportStatus.DISMISSED, admin, note)
         record("report.dismiss", report, actor=admin, reason=note, reported=report.target_type)
         db.session.flush()
@@ -186,7 +200,8 @@ def _other_active_admins(user: User) -> int:
     )
 
 
-def change_role(admin: User, user: User, role: str) -> None:
+def change_role(admin: User, user: User, role: str, reason: str = "") -> None:
+    """Give a user another role; the reason is required and kept in the audit log."""
     require_admin(admin)
     if role not in ROLES:
         raise AdminError(_("Unknown role."))
@@ -196,7 +211,8 @@ def change_role(admin: User, user: User, role: str) -> None:
         raise AdminError(
             _("%(email)s is the last admin: make someone else admin first.", email=user.email)
         )
-    record("user.role", user, actor=admin, label=user.email, old=user.role, new=role)
+    reason = clean_reason(reason, required=True)
+    record("user.role", user, actor=admin, label=user.email, old=user.role, new=role, reason=reason)
     user.role = role
     db.session.flush()
 

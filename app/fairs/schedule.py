@@ -3,6 +3,7 @@
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from flask_babel import format_date
 from flask_babel import gettext as _
 from werkzeug.exceptions import NotFound
 
@@ -18,13 +19,26 @@ def to_utc(local: datetime) -> datetime:
     return local.replace(tzinfo=VIETNAM).astimezone(ZoneInfo("UTC"))
 
 
+def _fair_dates_message(fair: Fair) -> str:
+    return _(
+        "Events take place during the fair, from %(start)s to %(end)s.",
+        start=format_date(fair.starts_on, "long"),
+        end=format_date(fair.ends_on, "long"),
+    )
+
+
 def add_event(user: User, fair: Fair, values: dict) -> ScheduleEvent:
     require_organiser(user, fair)
     starts_at, ends_at = to_utc(values["starts_at"]), None
+    # The times are typed in Vietnam time, like the fair's dates.
+    if not fair.starts_on <= values["starts_at"].date() <= fair.ends_on:
+        raise FairError(_fair_dates_message(fair), "starts_at")
     if values.get("ends_at"):
         ends_at = to_utc(values["ends_at"])
         if ends_at < starts_at:
             raise FairError(_("The event cannot end before it starts."), "ends_at")
+        if values["ends_at"].date() > fair.ends_on:
+            raise FairError(_fair_dates_message(fair), "ends_at")
     if not (values["title_vi"] or values["title_en"]):
         raise FairError(_("Give the event a title in Vietnamese or English."), "title_vi")
     event = ScheduleEvent(

@@ -1,6 +1,6 @@
 """All models, importable from one place (Alembic and the app see the same metadata)."""
 
-from app.models.accounts import ROLES, User
+from app.models.accounts import ROLES, Address, User
 from app.models.audit import AuditEntry
 from app.models.catalog import Product, ProductImage, ProductStatus
 from app.models.fairs import (
@@ -52,6 +52,7 @@ __all__ = [
     "REPORT_TARGETS",
     "ROLES",
     "AccountKind",
+    "Address",
     "LedgerAccount",
     "LedgerEntry",
     "LedgerTransaction",

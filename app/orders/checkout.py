@@ -71,7 +71,8 @@ def payment_deadline(method: str, now):
     return now + timedelta(minutes=minutes) if minutes else None
 
 
-def _check_delivery(delivery: Delivery):
+def check_delivery(delivery: Delivery) -> Province:
+    """The delivery's province once every field is valid; a CheckoutError names the field."""
     name, address = delivery.name.strip(), delivery.address.strip()
     if not name or len(name) > 120:
         raise CheckoutError(_("Enter the name of the person who receives the parcel."), "name")
@@ -125,7 +126,7 @@ def place_order(user: User, delivery: Delivery, payment_method: str, lang: str) 
     """Turn the buyer's cart into an order in one transaction; nothing is written on failure."""
     if payment_method not in payments.available_methods():
         raise CheckoutError(_("Choose one of the payment methods offered."), "payment_method")
-    province = _check_delivery(delivery)
+    province = check_delivery(delivery)
     cart = carts.load_cart(user)
     if not cart:
         raise CheckoutError(_("Your cart is empty."))

@@ -1,5 +1,6 @@
 from flask_babel import lazy_gettext as _l
 from wtforms import (
+    BooleanField,
     HiddenField,
     IntegerField,
     RadioField,
@@ -52,7 +53,9 @@ class CartLineForm(SiteForm):
     )
 
 
-class CheckoutForm(SiteForm):
+class DeliveryForm(SiteForm):
+    """Where a parcel goes: checkout's delivery fields, also the address book's form."""
+
     name = StringField(
         _l("Full name of the receiver"), validators=[DataRequired(), Length(max=120)]
     )
@@ -66,10 +69,6 @@ class CheckoutForm(SiteForm):
     province = SelectField(
         _l("Province"), validators=[DataRequired(message=_l("Choose a province."))]
     )
-    payment_method = RadioField(
-        _l("Payment"), validators=[InputRequired(message=_l("Choose how to pay."))]
-    )
-    submit = SubmitField(_l("Place order"))
 
     def validate_phone(self, field):
         if field.data and not is_phone(field.data):
@@ -83,6 +82,24 @@ class CheckoutForm(SiteForm):
             commune=stripped(self.commune),
             province=self.province.data or "",
         )
+
+    def fill(self, delivery: Delivery) -> None:
+        """Start the form from a saved address (or the last order's delivery)."""
+        for name in ("name", "phone", "address", "commune", "province"):
+            getattr(self, name).data = getattr(delivery, name)
+
+
+class CheckoutForm(DeliveryForm):
+    payment_method = RadioField(
+        _l("Payment"), validators=[InputRequired(message=_l("Choose how to pay."))]
+    )
+    save_address = BooleanField(_l("Save this address in my address book"), default=True)
+    submit = SubmitField(_l("Place order"))
+
+
+class AddressForm(DeliveryForm):
+    is_default = BooleanField(_l("Use this address by default at checkout"))
+    submit = SubmitField(_l("Save address"))
 
 
 class CancelForm(SiteForm):

@@ -9,15 +9,17 @@ from app.fairs import services as fairs
 from app.forms import ActionForm, add_error, choices
 from app.i18n import current_lang, tr
 from app.models import PaymentMethod, Product, Refund
-from app.orders import bp, services
+from app.orders import addresses, bp, services
 from app.orders import cart as carts
 from app.orders import checkout as checkouts
 from app.orders.forms import (
     PAYMENT_LABELS,
+    AddressForm,
     AddToCartForm,
     CancelForm,
     CartLineForm,
     CheckoutForm,
+    DeliveryForm,
     RefundForm,
     ShipForm,
     ShippingRateForm,
@@ -90,11 +92,15 @@ def cart_update():
 # --- checkout -------------------------------------------------------------------------------
 
 
-def checkout_form() -> CheckoutForm:
-    form = CheckoutForm()
+def with_provinces(form: DeliveryForm) -> DeliveryForm:
     form.province.choices = choices(
         [("", _("— Choose a province —"))] + [(p.slug, tr(p, "name")) for p in all_provinces()]
     )
+    return form
+
+
+def checkout_form() -> CheckoutForm:
+    form = with_provinces(CheckoutForm())
     form.payment_method.choices = choices(
         (m, PAYMENT_LABELS[m]) for m in payments.available_methods()
     )
@@ -106,7 +112,16 @@ def checkout_form() -> CheckoutForm:
 def checkout():
     form = checkout_form()
     status = 200
+    chosen = None
     if request.method == "GET":
+        # A saved address the buyer picked, else the default one or the last order's.
+        if request.args.get("address"):
+            chosen = addresses.address_of(current_user, request.args.get("address", type=int))
+            start = addresses.as_delivery(chosen)
+        else:
+            start = addresses.checkout_start(current_user)
+        if start is not None:
+            form.fill(start)
         if not form.name.data:
             form.name.data = current_user.name
         if len(form.payment_method.choices) == 1:
@@ -120,6 +135,8 @@ def checkout():
             add_error(form, error.field, error)
             status = 409 if isinstance(error, checkouts.OutOfStock) else 400
         else:
+            if form.save_address.data:
+                addresses.remember(current_user, form.delivery())
             flash(_("Thank you! Your order %(number)s is placed.", number=order.number), "success")
             return redirect(url_for("orders.order_page", number=order.number))
     else:
@@ -128,7 +145,84 @@ def checkout():
     if not cart and status == 200:
         flash(_("Your cart is empty."), "error")
         return redirect(url_for("orders.cart"))
-    return render_template("orders/checkout.html", form=form, cart=cart), status
+    return render_template(
+        "orders/checkout.html",
+        form=form,
+        cart=cart,
+        book=addresses.addresses_of(current_user),
+        chosen=chosen,
+    ), status
+
+
+# --- the address book -----------------------------------------------------------------------
+
+
+def render_address_book(form: AddressForm, status: int = 200):
+    return render_template(
+        "orders/addresses.html",
+        addresses=addresses.addresses_of(current_user),
+        form=form,
+        action_form=ActionForm(),
+    ), status
+
+
+@bp.route("/account/addresses", methods=["GET", "POST"])
+@login_required
+def address_book():
+    form = with_provinces(AddressForm())
+    if not form.is_submitted():
+        form.name.data = current_user.name
+        return render_address_book(form)
+    if form.validate():
+        try:
+            addresses.save_address(current_user, form.delivery(), make_default=form.is_default.data)
+        except checkouts.CheckoutError as error:
+            add_error(form, error.field, error)
+        except addresses.AddressBookFull as error:
+            flash(str(error), "error")
+        else:
+            flash(_("The address is saved."), "success")
+            return redirect(url_for("orders.address_book"))
+    return render_address_book(form, 400)
+
+
+@bp.route("/account/addresses/<int:address_id>", methods=["GET", "POST"])
+@login_required
+def edit_address(address_id: int):
+    address = addresses.address_of(current_user, address_id)
+    form = with_provinces(AddressForm())
+    if not form.is_submitted():
+        form.fill(addresses.as_delivery(address))
+        form.is_default.data = address.is_default
+    elif form.validate():
+        try:
+            addresses.save_address(
+                current_user, form.delivery(), address, make_default=form.is_default.data
+            )
+        except checkouts.CheckoutError as error:
+            add_error(form, error.field, error)
+        else:
+            flash(_("The address is saved."), "success")
+            return redirect(url_for("orders.address_book"))
+    status = 400 if form.is_submitted() else 200
+    return render_template("orders/address_form.html", form=form, address=address), status
+
+
+@bp.route("/account/addresses/<int:address_id>/<action>", methods=["POST"])
+@login_required
+def address_action(address_id: int, action: str):
+    address = addresses.address_of(current_user, address_id)
+    if action not in ("delete", "default"):
+        abort(404)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    if action == "delete":
+        addresses.delete_address(current_user, address)
+        flash(_("The address is deleted."), "success")
+    else:
+        addresses.set_default(current_user, address)
+        flash(_("Checkout now starts from this address."), "success")
+    return redirect(url_for("orders.address_book"))
 
 
 # --- buyers' orders -------------------------------------------------------------------------

@@ -2,8 +2,9 @@
 
 pending_payment → paid → packed → shipped → delivered → completed, plus cancelled and
 partially_refunded / refunded. A cash-on-delivery shop order has nothing to pay first: it
-starts in awaiting_confirmation, and the cooperative confirms it by packing it. A move is a compare-and-set on the status column, so two
-workers (a webhook and the expiry job, two staff members) can never both make one.
+starts in awaiting_confirmation, and the cooperative confirms it by packing it. A move is a
+compare-and-set on the status column, so two workers (a webhook and the expiry job, two staff
+members) can never both make one.
 Callers own the transaction; nothing here commits.
 """
 

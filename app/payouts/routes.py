@@ -200,6 +200,9 @@ def admin_run():
     report = services.run_payouts(until, dry_run=bool(form.preview.data), actor=current_user)
     if report.dry_run:
         return _admin_page(preview=report, run_form=form)
+    if not report.payouts:
+        flash(_("Nothing to pay: no balance has reached its minimum."), "success")
+        return redirect(url_for("payouts.admin_payouts"))
     flash(
         _(
             "%(count)s payout(s) created, %(amount)s in all.",

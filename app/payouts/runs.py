@@ -155,6 +155,12 @@ def run_payouts(
     if dry_run:
         rollback()  # a preview: nothing of it is kept
         return report
+    if not report.payouts:
+        # A run that paid nobody is not worth a row in the list; the sales it released
+        # stay released (its row only took the lock).
+        db.session.delete(run)
+        db.session.flush()
+        report.run_id = None
     commit_step("the payouts are committed before their Stripe transfers are sent")
     for planned in report.payouts:
         if planned.method == PayoutMethod.STRIPE:
