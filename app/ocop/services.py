@@ -24,7 +24,7 @@ from app.accounts.permissions import require_admin
 from app.audit import record
 from app.catalog.services import public_products_query
 from app.extensions import db
-from app.i18n import localized
+from app.i18n import format_date, localized
 from app.mail import send_email
 from app.media import LocalStorage, check_image
 from app.models import (
@@ -536,7 +536,7 @@ def send_expiry_reminder(certificate: OcopCertificate, verify_url: str) -> list[
         subject = _(
             "OCOP certificate %(number)s expires on %(date)s",
             number=certificate.certificate_no,
-            date=certificate.expires_on.isoformat(),
+            date=format_date(certificate.expires_on),
         )
         text = _(
             "The OCOP certificate %(number)s (%(stars)s stars) of %(product)s expires on "
@@ -546,7 +546,7 @@ def send_expiry_reminder(certificate: OcopCertificate, verify_url: str) -> list[
             number=certificate.certificate_no,
             stars=certificate.stars,
             product=product_name,
-            date=certificate.expires_on.isoformat(),
+            date=format_date(certificate.expires_on),
             url=verify_url,
         )
     addresses = [user.email for user in staff]

@@ -1,4 +1,5 @@
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext as _lp
 from wtforms import (
     HiddenField,
     IntegerField,
@@ -87,7 +88,7 @@ class CheckoutForm(SiteForm):
 
 class CancelForm(SiteForm):
     shop_order_id = HiddenField()
-    submit = SubmitField(_l("Cancel"))
+    submit = SubmitField(_lp("cancel a cooperative's part of an order", "Cancel"))
 
 
 class ShipForm(SiteForm):
