@@ -42,11 +42,6 @@ def _format_vnd(amount_vnd: int, lang: str) -> str:
     return format_currency(amount_vnd, "VND", locale=lang)  # slow-ish, and prices repeat
 
 
-def format_number(value, lang: str | None = None, grouping: bool = True) -> str:
-    """10.000.000.000 in Vietnamese, 10,000,000,000 in English (grouping=False: 2026)."""
-    return format_decimal(value, locale=lang or current_lang(), group_separator=grouping)
-
-
 # Dates in one form per language, with four-digit years and the day order spelled out where it
 # could be mistaken: 02/12/2026 is 2 December in Vietnam, so English says "2 Dec 2026".
 # Times are 24-hour, in Vietnam's time zone (BABEL_DEFAULT_TIMEZONE).
@@ -61,8 +56,13 @@ def _locale_lang() -> str:
     return locale.language if locale is not None and locale.language in DATE_PATTERNS else "vi"
 
 
+def format_number(value, lang: str | None = None, grouping: bool = True) -> str:
+    """10.000.000.000 in Vietnamese, 10,000,000,000 in English (grouping=False: 2026)."""
+    return format_decimal(value, locale=lang or _locale_lang(), group_separator=grouping)
+
+
 def format_date(value: date | datetime, *_style) -> str:
-    """ "02/12/2026" in Vietnamese, "2 Dec 2026" in English (a datetime: its day in Vietnam).
+    """Vietnamese 02/12/2026, English 2 Dec 2026 (of a datetime: its day in Vietnam).
 
     `_style` takes Flask-Babel's "short"/"medium" that older templates pass: ignored, the
     site writes dates one way.
@@ -71,7 +71,7 @@ def format_date(value: date | datetime, *_style) -> str:
 
 
 def format_datetime(value: datetime, *_style) -> str:
-    """ "14:30 02/12/2026" in Vietnamese, "2 Dec 2026, 14:30" in English, Vietnam's time."""
+    """Vietnamese 14:30 02/12/2026, English 2 Dec 2026, 14:30; in Vietnam's time."""
     return flask_babel.format_datetime(value, DATETIME_PATTERNS[_locale_lang()])
 
 
