@@ -1,8 +1,9 @@
 """Form pieces shared by several blueprints.
 
-Every form is a `SiteForm` (a form inside one, a `SubForm`): WTForms' own messages ("This field is required.") come from our
-catalog in the page's language (WTForms ships no Vietnamese), and `Length` and `NumberRange`
-here write their numbers as the page's language does (10.000.000.000 / 10,000,000,000).
+Every form is a `SiteForm` (a form inside one, a `SubForm`): WTForms' own messages ("This
+field is required.") come from our catalog in the page's language (WTForms ships no
+Vietnamese), and `Length` and `NumberRange` here write their numbers as the page's language
+does (10.000.000.000 / 10,000,000,000).
 """
 
 import wtforms
@@ -62,6 +63,8 @@ PAGE_LANGUAGE = PageLanguageTranslations()
 
 
 class PageLanguageMeta:
+    """Flask-WTF would look for WTForms' own catalog, which has no Vietnamese."""
+
     def get_translations(self, form):
         return PAGE_LANGUAGE
 

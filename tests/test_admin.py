@@ -206,7 +206,11 @@ def test_admin_rejects_a_registration_with_a_reason_the_staff_read(client, admin
 
 @pytest.mark.parametrize(
     ("reason", "message"),
-    [("", "Give a reason"), ("x" * 1001, "too long"), ("   ", "Give a reason")],
+    [
+        ("", "Give a reason"),
+        ("x" * 1001, "too long (at most 1,000 characters)"),
+        ("   ", "Give a reason"),
+    ],
 )
 def test_reject_and_suspend_need_a_reasonable_reason(client, admin, reason, message):
     shop = pending_shop()

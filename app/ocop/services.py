@@ -23,7 +23,7 @@ from app.accounts.permissions import require_admin
 from app.audit import record
 from app.catalog.services import public_products_query
 from app.extensions import db
-from app.i18n import localized
+from app.i18n import format_date, localized
 from app.media import LocalStorage, check_image
 from app.models import (
     CertificateStatus,
@@ -558,7 +558,7 @@ def _expiry_mail(certificate: OcopCertificate, lang: str) -> tuple[str, str]:
     subject = _(
         "OCOP certificate %(number)s expires on %(date)s",
         number=certificate.certificate_no,
-        date=certificate.expires_on.isoformat(),
+        date=format_date(certificate.expires_on),
     )
     verify_url = url_for(
         "ocop.verify", lang_code=lang, certificate_no=certificate.certificate_no, _external=True
@@ -571,7 +571,7 @@ def _expiry_mail(certificate: OcopCertificate, lang: str) -> tuple[str, str]:
         number=certificate.certificate_no,
         stars=certificate.stars,
         product=localized(certificate.product, "name", lang)[0],
-        date=certificate.expires_on.isoformat(),
+        date=format_date(certificate.expires_on),
         url=verify_url,
     )
     return subject, text

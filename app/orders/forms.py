@@ -1,4 +1,5 @@
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext as _lp
 from wtforms import (
     BooleanField,
     HiddenField,
@@ -104,7 +105,7 @@ class AddressForm(DeliveryForm):
 
 class CancelForm(SiteForm):
     shop_order_id = HiddenField()
-    submit = SubmitField(_l("Cancel"))
+    submit = SubmitField(_lp("cancel a cooperative's part of an order", "Cancel"))
 
 
 class ShipForm(SiteForm):
