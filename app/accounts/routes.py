@@ -13,6 +13,7 @@ from app.accounts.forms import (
 )
 from app.i18n import current_lang
 from app.orders.cart import merge_guest_cart
+from app.privacy.services import record_registration_consents
 from app.security import rate_limited, safe_redirect_target
 
 
@@ -57,6 +58,7 @@ def register():
         except services.AccountError as error:
             form.email.errors.append(str(error))
         else:
+            record_registration_consents(user, marketing=form.accept_marketing.data)
             login_user(user)
             merge_guest_cart(user)
             flash(_("Your account is ready."), "success")

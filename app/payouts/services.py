@@ -90,6 +90,7 @@ class PendingSale:
     number: str
     pending_vnd: int
     payable_from: datetime
+    tax_vnd: int = 0  # withheld from a household seller's sale
 
 
 def pending_sales(shop: Shop, limit: int = 50) -> list[PendingSale]:
@@ -115,6 +116,7 @@ def pending_sales(shop: Shop, limit: int = 50) -> list[PendingSale]:
             number=number,
             pending_vnd=ledger.shop_order_sum(so_id, (K.PENDING,)),
             payable_from=created_at + window,
+            tax_vnd=ledger.shop_order_sum(so_id, (K.TAX_WITHHELD,)),
         )
         for number, created_at, so_id in rows
     ]
@@ -674,6 +676,7 @@ class StatementRow:
     gross_vnd: int
     commission_vnd: int  # the commission's effect on the shop: negative on a sale
     net_vnd: int
+    tax_vnd: int = 0  # VAT and PIT withheld for a household seller: negative on a sale
 
 
 @dataclass
@@ -694,6 +697,10 @@ class Statement:
     @property
     def commission_vnd(self) -> int:
         return sum(row.commission_vnd for row in self.rows)
+
+    @property
+    def tax_vnd(self) -> int:
+        return sum(row.tax_vnd for row in self.rows)
 
     @property
     def label(self) -> str:
@@ -758,8 +765,10 @@ def statement(user: User, shop: Shop, year: int, month: int) -> Statement:
             row.net_vnd += amount
         elif owner is None and account_kind == K.COMMISSION:
             row.commission_vnd -= amount
+        elif owner is None and account_kind == K.TAX_WITHHELD:
+            row.tax_vnd -= amount
     for row in lines.values():
-        row.gross_vnd = row.net_vnd - row.commission_vnd
+        row.gross_vnd = row.net_vnd - row.commission_vnd - row.tax_vnd
     return Statement(shop, year, month, opening, list(lines.values()))
 
 
@@ -767,9 +776,18 @@ def statement_csv(stmt: Statement) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(
-        ["date", "type", "reference", "description", "gross_vnd", "commission_vnd", "net_vnd"]
+        [
+            "date",
+            "type",
+            "reference",
+            "description",
+            "gross_vnd",
+            "commission_vnd",
+            "net_vnd",
+            "tax_withheld_vnd",
+        ]
     )
-    writer.writerow([stmt.label + "-01", "opening_balance", "", "", "", "", stmt.opening_vnd])
+    writer.writerow([stmt.label + "-01", "opening_balance", "", "", "", "", stmt.opening_vnd, ""])
     for row in stmt.rows:
         writer.writerow(
             [
@@ -780,9 +798,10 @@ def statement_csv(stmt: Statement) -> str:
                 row.gross_vnd,
                 row.commission_vnd,
                 row.net_vnd,
+                row.tax_vnd,
             ]
         )
-    writer.writerow(["", "closing_balance", "", "", "", "", stmt.closing_vnd])
+    writer.writerow(["", "closing_balance", "", "", "", "", stmt.closing_vnd, ""])
     return out.getvalue()
 
 
