@@ -155,3 +155,19 @@ def test_footer_of_every_page_shows_the_operator_and_the_policies(client, app):
     html = client.get("/vi/").get_data(as_text=True)
     for kind in ("operating-rules", "privacy", "returns", "terms"):
         assert f'href="/vi/policies/{kind}"' in html
+
+
+def test_owner_id_number_is_kept_private_and_checked(client, auth):
+    shop = seller_shop()
+    staff_of(shop, email="staff@example.com")
+    auth.login("staff@example.com", lang="en")
+    data = profile_data(shop, seller_type="household_business", owner_id_number="12345")
+    refused = client.post("/en/manage/htx-ea-tu/profile", data=data)
+    assert refused.status_code == 400 and "12 digits" in text_of(refused)
+    data["owner_id_number"] = "066123456789"
+    assert client.post("/en/manage/htx-ea-tu/profile", data=data).status_code == 302
+    db.session.expire_all()
+    shop = db.session.get(Shop, shop.id)
+    assert shop.owner_id_number == "066123456789" and shop.seller_kind == "household"
+    assert "066123456789" not in client.get("/en/s/htx-ea-tu").get_data(as_text=True)
+    assert "066123456789" not in client.get("/api/v1/shops").get_data(as_text=True)

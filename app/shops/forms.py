@@ -75,7 +75,19 @@ class ShopProfileForm(FlaskForm):
     legal_name = legal_name_field()
     legal_representative = StringField(_l("Legal representative"), validators=[Length(max=160)])
     seller_type = seller_type_field()
+    owner_id_number = StringField(
+        _l("Owner's citizen ID number"),
+        validators=[Optional()],
+        description=_l(
+            "Household or individual sellers without a tax code: 12 digits. Never shown "
+            "publicly; sent only to the tax authority."
+        ),
+    )
     submit = SubmitField(_l("Save profile"))
+
+    def validate_owner_id_number(self, field):
+        if field.data and not (field.data.strip().isdigit() and len(field.data.strip()) == 12):
+            raise ValidationError(_l("A citizen ID number has 12 digits."))
 
     def validate_tax_code(self, field):
         if field.data and not is_tax_code(field.data.strip()):
@@ -103,6 +115,7 @@ class ShopProfileForm(FlaskForm):
             "legal_name": stripped(self.legal_name),
             "legal_representative": stripped(self.legal_representative),
             "seller_type": self.seller_type.data,
+            "owner_id_number": stripped(self.owner_id_number) or None,
         }
 
 

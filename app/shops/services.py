@@ -156,6 +156,7 @@ PROFILE_FIELDS = (
     "legal_name",
     "legal_representative",
     "seller_type",
+    "owner_id_number",
 )
 # The facts the seller block shows and verification checks: changing one means checking again.
 LEGAL_FIELDS = (
@@ -167,6 +168,7 @@ LEGAL_FIELDS = (
     "phone",
     "legal_representative",
     "seller_type",
+    "owner_id_number",
 )
 VERIFICATION_METHODS = ("documents", "business_portal", "tax_portal", "in_person", "operator")
 VERIFICATION_CHECKS = ("name", "tax_code", "address", "representative", "phone", "seller_kind")
