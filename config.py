@@ -98,6 +98,28 @@ class Config:
     DOCUMENT_DIR = os.environ.get("DOCUMENT_DIR", str(INSTANCE_DIR / "documents"))
     MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
     REVIEW_EDIT_DAYS = 30
+    # The operator of the trading floor, shown in every page's footer and in the operating
+    # rules (filled for the demo; a real operator sets its own).
+    OPERATOR_LEGAL_NAME = os.environ.get(
+        "OPERATOR_LEGAL_NAME", "Liên minh Hợp tác xã tỉnh Đắk Lắk (demo)"
+    )
+    OPERATOR_ADDRESS = os.environ.get(
+        "OPERATOR_ADDRESS", "01 Lê Duẩn, phường Buôn Ma Thuột, tỉnh Đắk Lắk"
+    )
+    OPERATOR_TAX_CODE = os.environ.get("OPERATOR_TAX_CODE", "6000000000")
+    OPERATOR_PHONE = os.environ.get("OPERATOR_PHONE", "0262 3000 000")
+    OPERATOR_EMAIL = os.environ.get("OPERATOR_EMAIL", "hotro@chohtx.vn")
+    FLOOR_REGISTRATION_NO = os.environ.get("FLOOR_REGISTRATION_NO", "DEMO-0000/TMĐT")
+    FLOOR_REGISTRATION_URL = os.environ.get("FLOOR_REGISTRATION_URL", "https://online.gov.vn/")
+    # Policies: the shortest notice between announcing a new version and its effective date.
+    POLICY_NOTICE_DAYS = int(os.environ.get("POLICY_NOTICE_DAYS", "5"))
+    # Personal data: the time to answer a person's request, the time to notify the authority
+    # of an incident, and how long sensitive scans are kept once no longer needed.
+    DATA_REQUEST_DEADLINE_HOURS = int(os.environ.get("DATA_REQUEST_DEADLINE_HOURS", "72"))
+    DATA_INCIDENT_NOTIFY_HOURS = int(os.environ.get("DATA_INCIDENT_NOTIFY_HOURS", "72"))
+    SENSITIVE_DOCUMENT_RETENTION_DAYS = int(
+        os.environ.get("SENSITIVE_DOCUMENT_RETENTION_DAYS", "365")
+    )
     LANGUAGES = ("vi", "en")
     BABEL_DEFAULT_LOCALE = "vi"
     BABEL_DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"

@@ -94,6 +94,15 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(ocop_feeds_bp)  # feeds and badges: no locale, ?lang= instead
     app.register_blueprint(trace_bp, url_prefix="/<lang_code>")
     app.register_blueprint(trace_gs1_bp)  # GS1 Digital Link paths printed in QR codes
+    from app.policies import bp as policies_bp
+
+    app.register_blueprint(policies_bp, url_prefix="/<lang_code>")
+    from app.privacy import bp as privacy_bp
+
+    app.register_blueprint(privacy_bp, url_prefix="/<lang_code>")
+    from app.tax import bp as tax_bp
+
+    app.register_blueprint(tax_bp, url_prefix="/<lang_code>")
 
 
 def register_errorhandlers(app: Flask) -> None:
@@ -135,3 +144,12 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(jobs_cli)
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)
+    from app.policies.commands import policies_cli
+
+    app.cli.add_command(policies_cli)
+    from app.privacy.commands import privacy_cli
+
+    app.cli.add_command(privacy_cli)
+    from app.tax.commands import tax_cli
+
+    app.cli.add_command(tax_cli)

@@ -11,7 +11,12 @@ from tests.factories import UserFactory
 def test_register_creates_buyer_and_signs_in(client):
     response = client.post(
         "/en/register",
-        data={"name": "Lan Nguyễn", "email": "Lan@Example.com", "password": "rice-field-9"},
+        data={
+            "name": "Lan Nguyễn",
+            "email": "Lan@Example.com",
+            "password": "rice-field-9",
+            "accept_privacy": "y",
+        },
     )
     assert response.status_code == 302
     user = db.session.scalar(sa.select(User).where(User.email == "lan@example.com"))
@@ -39,7 +44,13 @@ def test_register_rejects_bad_input(client, name, email, password, message):
 def test_register_refuses_taken_email(client):
     UserFactory(email="taken@example.com")
     response = client.post(
-        "/en/register", data={"name": "B", "email": "taken@example.com", "password": "longenough"}
+        "/en/register",
+        data={
+            "name": "B",
+            "email": "taken@example.com",
+            "password": "longenough",
+            "accept_privacy": "y",
+        },
     )
     assert response.status_code == 400
     assert "already exists" in response.get_data(as_text=True)

@@ -35,6 +35,7 @@ ADMIN_GETS = [
 ]
 ADMIN_POSTS = [
     "/en/admin/shops/1",
+    "/en/admin/shops/1/verify",
     "/en/admin/products",
     "/en/admin/reports/1",
     "/en/admin/reviews/1",

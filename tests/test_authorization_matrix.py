@@ -45,6 +45,7 @@ from app.models import (
 from app.models.base import utcnow
 from app.ocop import services as ocop
 from app.payouts import services as payouts
+from app.privacy import services as privacy
 from app.reports import services as reports
 from app.reviews import services as reviews
 from app.shops import services as shops
@@ -193,6 +194,22 @@ MATRIX: dict[str, tuple[str, str]] = {
     "trace.new_lot":               ("L 403 200 403 403 200",           "L 403 400 403 403 400"),
     "trace_gs1.digital_link":      ("307 307 307 307 307 307",         "-"),
     "trace_gs1.qr":                ("200 200 200 200 200 200",         "-"),
+    "admin.verify_shop":           ("-",                               "L 403 403 403 403 400"),
+    "policies.accept_rules":       ("-",                               "L 403 302 403 403 302"),
+    "policies.admin_policies":     ("L 403 403 403 403 200",           "-"),
+    "policies.new_policy_version": ("L 403 403 403 403 200",           "L 403 403 403 403 400"),
+    "policies.policy_page":        ("200 200 200 200 200 200",         "-"),
+    "privacy.admin_incidents":     ("L 403 403 403 403 200",           "L 403 403 403 403 400"),
+    "privacy.admin_requests":      ("L 403 403 403 403 200",           "-"),
+    "privacy.change_consent":      ("-",                               "L 400 400 400 400 400"),
+    "privacy.complete_request":    ("-",                               "L 403 403 403 403 400"),
+    "privacy.delete_account":      ("-",                               "L 400 400 400 400 400"),
+    "privacy.export":              ("-",                               "L 200 200 200 200 200"),
+    "privacy.incident_notified":   ("-",                               "L 403 403 403 403 302"),
+    "privacy.new_request":         ("-",                               "L 400 400 400 400 400"),
+    "tax.admin_tax":               ("L 403 403 403 403 200",           "-"),
+    "tax.declaration_csv":         ("L 403 403 403 403 400",           "-"),
+    "tax.sellers_csv":             ("L 403 403 403 403 400",           "-"),
 }
 # fmt: on
 
@@ -225,6 +242,8 @@ ARGS: dict[str, dict[str, str]] = {
     "orders.manage_order_action": {"number": "shop_order_number"},
     "orders.packing_slip": {"number": "shop_order_number"},
     "static": {"filename": "static_file"},
+    "policies.policy_page": {"kind": "policy_kind"},
+    "policies.new_policy_version": {"kind": "policy_kind"},
 }
 # Form data sent with a POST besides the CSRF token, when an empty form would prove nothing;
 # "{name}" is replaced by that World attribute.
@@ -274,6 +293,9 @@ class World:
     notification_id: int = 0  # the buyer's "order placed"
     address_id: int = 0  # the buyer's saved address
     address_action: str = "default"
+    policy_kind: str = "privacy"
+    data_request_id: int = 0
+    incident_id: int = 0
 
     def url_args(self, endpoint: str, arguments: set[str]) -> dict:
         defaults = {
@@ -311,6 +333,8 @@ class World:
             "month": self.month,
             "notification_id": self.notification_id,
             "address_id": self.address_id,
+            "request_id": self.data_request_id,
+            "incident_id": self.incident_id,
         }
         overrides = {name: getattr(self, attr) for name, attr in ARGS.get(endpoint, {}).items()}
         values = {**defaults, **overrides}
@@ -516,6 +540,14 @@ def build_merchant_world(world: World, client, shop_a, shop_b, product, users) -
     (document,) = shops.add_documents(staff_a, shop_a, [("giay-phep.pdf", b"%PDF-1.4\n%%EOF\n")])
     db.session.commit()
     world.document_id = document.id
+
+    # A person's open data request and a personal-data incident in the admin register.
+    data_request = privacy.log_request(buyer, "other", "Sửa tên")
+    incident = privacy.record_incident(
+        admin, {"title": "Lộ dữ liệu", "detected_at": utcnow() - timedelta(hours=1)}
+    )
+    db.session.commit()
+    world.data_request_id, world.incident_id = data_request.id, incident.id
 
 
 def sign_in(client, user_id: int) -> None:

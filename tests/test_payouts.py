@@ -465,9 +465,11 @@ def test_staff_see_balance_statement_printable_view_and_csv(app, client, auth, c
         "gross_vnd",
         "commission_vnd",
         "net_vnd",
+        "tax_withheld_vnd",
     ]
-    assert rows[2][1:3] == ["sale", sold.number] and rows[2][4:] == ["230000", "-16000", "214000"]
-    assert rows[-1][1:] == ["closing_balance", "", "", "", "", "214000"]
+    assert rows[2][1:3] == ["sale", sold.number]
+    assert rows[2][4:] == ["230000", "-16000", "214000", "0"]  # a cooperative: nothing withheld
+    assert rows[-1][1:] == ["closing_balance", "", "", "", "", "214000", ""]
 
     assert client.get(f"/en/manage/{shop.slug}/payouts/statements/2026-13").status_code == 404
 

@@ -22,6 +22,13 @@ class RegisterForm(SiteForm):
         validators=PASSWORD_RULES,
         description=_l("At least 8 characters."),
     )
+    # Consent to the privacy policy is required and asked apart from optional purposes;
+    # both boxes start unticked.
+    accept_privacy = BooleanField(
+        _l("I have read and agree to the privacy policy"),
+        validators=[DataRequired(_l("Agree to the privacy policy to create an account."))],
+    )
+    accept_marketing = BooleanField(_l("Send me news and offers from cooperatives (optional)"))
     submit = SubmitField(_l("Create account"))
 
 

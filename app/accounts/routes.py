@@ -14,6 +14,7 @@ from app.accounts.forms import (
 from app.i18n import current_lang
 from app.notifications import services as notifications
 from app.orders.cart import merge_guest_cart
+from app.privacy.services import record_registration_consents
 from app.security import rate_limited, safe_redirect_target
 
 
@@ -58,6 +59,7 @@ def register():
         except services.AccountError as error:
             form.email.errors.append(str(error))
         else:
+            record_registration_consents(user, marketing=form.accept_marketing.data)
             login_user(user)
             merge_guest_cart(user)
             flash(_("Your account is ready."), "success")

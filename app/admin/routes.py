@@ -14,7 +14,13 @@ from flask_login import current_user
 from app.accounts.permissions import role_required
 from app.admin import bp, services, stats
 from app.admin.charts import bar_chart
-from app.admin.forms import ActiveForm, DecisionForm, ProductDecisionForm, RoleForm
+from app.admin.forms import (
+    ActiveForm,
+    DecisionForm,
+    ProductDecisionForm,
+    RoleForm,
+    VerificationForm,
+)
 from app.catalog import moderation
 from app.catalog.services import all_categories
 from app.extensions import db
@@ -94,8 +100,45 @@ def shop_detail(shop_id: int):
             form=form,
             duplicates=shops.shops_with_tax_code(shop),
             tax_code_ok=bool(shop.tax_code) and is_tax_code(shop.tax_code),
+            verify_form=VerificationForm(formdata=None),
+            verification=shops.latest_verification(shop),
         ),
         400 if form.is_submitted() else 200,
+    )
+
+
+@bp.route("/admin/shops/<int:shop_id>/verify", methods=["POST"])
+@admin_only
+def verify_shop(shop_id: int):
+    """Record a check of the shop's registration data (and open a pending registration)."""
+    shop = db.session.get(Shop, shop_id) or abort(404)
+    verify_form = VerificationForm()
+    if verify_form.validate_on_submit():
+        try:
+            shops.verify_shop(
+                current_user,
+                shop,
+                verify_form.method.data,
+                verify_form.checks.data,
+                verify_form.notes.data,
+            )
+        except shops.ShopError as error:
+            db.session.rollback()
+            verify_form.checks.errors.append(str(error))
+        else:
+            flash(_("%(name)s: verification recorded.", name=tr(shop, "name")), "success")
+            return redirect(url_for("admin.shop_detail", shop_id=shop.id))
+    return (
+        render_template(
+            "admin/shop.html",
+            shop=shop,
+            form=DecisionForm(formdata=None),
+            duplicates=shops.shops_with_tax_code(shop),
+            tax_code_ok=bool(shop.tax_code) and is_tax_code(shop.tax_code),
+            verify_form=verify_form,
+            verification=shops.latest_verification(shop),
+        ),
+        400,
     )
 
 

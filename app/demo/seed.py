@@ -112,6 +112,8 @@ def _fill_shops(shops: dict[str, Shop], report: SeedReport) -> None:
             continue
         shop.name_vi, shop.description_vi = demo.vi
         shop.name_en, shop.description_en = demo.en
+        # The seller block shows the registered name: "HTX" spelled out, as on the certificate.
+        shop.legal_name = demo.vi[0].replace("HTX ", "Hợp tác xã ", 1)
         shop.commune = demo.commune
         shop.address = demo.address
         shop.phone = demo.phone

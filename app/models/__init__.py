@@ -3,6 +3,19 @@
 from app.models.accounts import ROLES, Address, User
 from app.models.audit import AuditEntry
 from app.models.catalog import Product, ProductImage, ProductStatus
+from app.models.compliance import (
+    Consent,
+    ConsentPurpose,
+    DataIncident,
+    DataRequest,
+    DataRequestKind,
+    PolicyAcceptance,
+    PolicyKind,
+    PolicyVersion,
+    SellerKind,
+    ShopVerification,
+    TaxWithholding,
+)
 from app.models.fairs import (
     ExhibitorStatus,
     Fair,
@@ -48,6 +61,17 @@ from app.models.shops import Shop, ShopDocument, ShopMember, ShopStatus
 from app.models.trace import Lot, LotCertification, LotStep
 
 __all__ = [
+    "Consent",
+    "ConsentPurpose",
+    "DataIncident",
+    "DataRequest",
+    "DataRequestKind",
+    "PolicyAcceptance",
+    "PolicyKind",
+    "PolicyVersion",
+    "SellerKind",
+    "ShopVerification",
+    "TaxWithholding",
     "REPORT_REASONS",
     "REPORT_TARGETS",
     "ROLES",

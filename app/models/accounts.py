@@ -20,6 +20,8 @@ class User(UserMixin, db.Model):
     locale: so.Mapped[str] = so.mapped_column(sa.String(5), default="vi")
     is_active_account: so.Mapped[bool] = so.mapped_column(default=True)
     created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
+    # Set when the person deleted the account: the row stays, its personal fields anonymised.
+    erased_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
 
     memberships: so.Mapped[list["ShopMember"]] = so.relationship(  # noqa: F821
         back_populates="user", cascade="all, delete-orphan"

@@ -29,7 +29,9 @@ class AccountKind:
     COMMISSION = "commission"
     REFUNDS = "refunds"  # paid back to buyers
     ADJUSTMENTS = "adjustments"  # manual corrections by the operator
-    MARKET = (CLEARING, COMMISSION, REFUNDS, ADJUSTMENTS)
+    # VAT and PIT withheld from household and individual sellers, owed to the tax authority
+    TAX_WITHHELD = "tax_withheld"
+    MARKET = (CLEARING, COMMISSION, REFUNDS, ADJUSTMENTS, TAX_WITHHELD)
 
 
 class TransactionKind:

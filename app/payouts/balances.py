@@ -38,6 +38,7 @@ class PendingSale:
     number: str
     pending_vnd: int
     payable_from: datetime
+    tax_vnd: int = 0  # withheld from a household seller's sale
 
 
 def pending_sales(shop: Shop, limit: int = 50) -> list[PendingSale]:
@@ -63,6 +64,7 @@ def pending_sales(shop: Shop, limit: int = 50) -> list[PendingSale]:
             number=number,
             pending_vnd=ledger.shop_order_sum(so_id, (K.PENDING,)),
             payable_from=created_at + window,
+            tax_vnd=ledger.shop_order_sum(so_id, (K.TAX_WITHHELD,)),
         )
         for number, created_at, so_id in rows
     ]

@@ -33,6 +33,7 @@ class StatementRow:
     gross_vnd: int
     commission_vnd: int  # the commission's effect on the shop: negative on a sale
     net_vnd: int
+    tax_vnd: int = 0  # VAT and PIT withheld for a household seller: negative on a sale
 
 
 @dataclass
@@ -53,6 +54,10 @@ class Statement:
     @property
     def commission_vnd(self) -> int:
         return sum(row.commission_vnd for row in self.rows)
+
+    @property
+    def tax_vnd(self) -> int:
+        return sum(row.tax_vnd for row in self.rows)
 
     @property
     def label(self) -> str:
@@ -117,8 +122,10 @@ def statement(user: User, shop: Shop, year: int, month: int) -> Statement:
             row.net_vnd += amount
         elif owner is None and account_kind == K.COMMISSION:
             row.commission_vnd -= amount
+        elif owner is None and account_kind == K.TAX_WITHHELD:
+            row.tax_vnd -= amount
     for row in lines.values():
-        row.gross_vnd = row.net_vnd - row.commission_vnd
+        row.gross_vnd = row.net_vnd - row.commission_vnd - row.tax_vnd
     return Statement(shop, year, month, opening, list(lines.values()))
 
 
@@ -126,9 +133,18 @@ def statement_csv(stmt: Statement) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(
-        ["date", "type", "reference", "description", "gross_vnd", "commission_vnd", "net_vnd"]
+        [
+            "date",
+            "type",
+            "reference",
+            "description",
+            "gross_vnd",
+            "commission_vnd",
+            "net_vnd",
+            "tax_withheld_vnd",
+        ]
     )
-    writer.writerow([stmt.label + "-01", "opening_balance", "", "", "", "", stmt.opening_vnd])
+    writer.writerow([stmt.label + "-01", "opening_balance", "", "", "", "", stmt.opening_vnd, ""])
     for row in stmt.rows:
         writer.writerow(
             [
@@ -139,9 +155,10 @@ def statement_csv(stmt: Statement) -> str:
                 row.gross_vnd,
                 row.commission_vnd,
                 row.net_vnd,
+                row.tax_vnd,
             ]
         )
-    writer.writerow(["", "closing_balance", "", "", "", "", stmt.closing_vnd])
+    writer.writerow(["", "closing_balance", "", "", "", "", stmt.closing_vnd, ""])
     return out.getvalue()
 
 

@@ -10,6 +10,7 @@ from app.media import ImageRejected
 from app.models import ShopStatus
 from app.page_cache import cached_for_anonymous
 from app.paging import page_arg
+from app.policies.services import accept_operating_rules
 from app.shops import bp, services
 from app.shops.forms import ShopProfileForm, ShopRegistrationForm
 
@@ -80,6 +81,7 @@ def register_shop():
         except services.ShopError as error:
             form.documents.errors.append(str(error))
         else:
+            accept_operating_rules(current_user, shop, way="shop_registration")
             flash(
                 _(
                     "Thank you: %(name)s is registered and waits for an admin to check it.",
@@ -121,3 +123,38 @@ def shop_status_label(status: str) -> str:
         ShopStatus.SUSPENDED: _("Suspended"),
         ShopStatus.REJECTED: _("Registration refused"),
     }.get(status, status)
+
+
+@bp.app_template_global()
+def seller_type_label(seller_type: str) -> str:
+    from app.shops.forms import SELLER_TYPE_CHOICES
+
+    return str(dict(SELLER_TYPE_CHOICES).get(seller_type, seller_type))
+
+
+@bp.app_template_global()
+def verification_method_label(method: str) -> str:
+    return {
+        "documents": _("registration certificate checked against the uploaded scan"),
+        "business_portal": _("looked up on the National Business Registration Portal"),
+        "tax_portal": _("tax code looked up with the tax authority"),
+        "in_person": _("original papers seen in person"),
+        "operator": _("registered by the operator from papers it holds"),
+    }.get(method, method)
+
+
+@bp.app_template_filter("verification_check_label")
+def verification_check_label(check: str) -> str:
+    return {
+        "name": _("registered name"),
+        "tax_code": _("registration / tax code"),
+        "address": _("address"),
+        "representative": _("legal representative"),
+        "phone": _("phone"),
+        "seller_kind": _("kind of seller"),
+    }.get(check, check)
+
+
+@bp.app_template_global()
+def seller_verification(shop):
+    return services.latest_verification(shop)

@@ -41,6 +41,7 @@ def test_registration_verification_moderation_report_and_hiding(live_server, pag
     page.get_by_label("Province").select_option(label="Dak Lak")
     page.get_by_label("Commune / ward").fill("Xã Ea Tu")
     page.get_by_label("Documents").set_input_files(licence)
+    page.get_by_label("I have read and accept the operating rules").check()
     page.get_by_role("button", name="Register the cooperative").click()
     expect(page.get_by_role("status").first).to_contain_text("waits for an admin")
     shop_slug = db.session.scalar(sa.select(Shop.slug))
