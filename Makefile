@@ -43,7 +43,7 @@ PG_INITDB ?= $(firstword $(wildcard /usr/lib/postgresql/*/bin/initdb))
 postgresql-server:
 	$(if $(PG_INITDB),@true,$(APT_GET) update -qq && $(APT_GET) install -y -qq postgresql)
 
-test: $(VENV)/.installed-dev translations /usr/bin/chromium /usr/bin/redis-server
+test: $(VENV)/.installed-dev translations /usr/bin/chromium /usr/bin/redis-server postgresql-server
 	$(BIN)/pytest -n auto
 
 # The whole suite again on a throwaway PostgreSQL cluster (initdb in a temporary folder, a

@@ -57,7 +57,7 @@ def test_make_test_installs_through_sudo_when_not_root(tmp_path):
             assert command.strip().startswith("sudo "), command
 
 
-@pytest.mark.parametrize("target", ["test-postgres", "check-migrations"])
+@pytest.mark.parametrize("target", ["test", "test-postgres", "check-migrations"])
 def test_make_test_postgres_installs_postgresql_when_initdb_is_missing(target):
     assert "postgresql" in apt_installs(make_dry_run(target, "PG_INITDB=", "SUDO="))
 
