@@ -68,9 +68,12 @@ def test_draft_is_not_public_until_published(client, shop, staff):
     client.post(f"/en/manage/{shop.slug}/products/new", data=data)
     product = db.session.scalar(sa.select(Product))
     assert product.status == ProductStatus.DRAFT
-    assert client.get(f"/en/p/{product.slug}").status_code == 404
     listing = client.get(f"/en/manage/{shop.slug}/products").get_data(as_text=True)
     assert "Draft" in listing
+    preview = client.get(f"/en/p/{product.slug}")  # its staff preview it
+    assert preview.status_code == 200 and "Preview: not public." in preview.get_data(as_text=True)
+    client.post("/en/logout")
+    assert client.get(f"/en/p/{product.slug}").status_code == 404
 
 
 def test_with_auto_approval_off_submission_waits_for_review(app, client, shop, staff):
@@ -78,10 +81,11 @@ def test_with_auto_approval_off_submission_waits_for_review(app, client, shop, s
     client.post(f"/en/manage/{shop.slug}/products/new", data=product_form())
     product = db.session.scalar(sa.select(Product))
     assert product.status == ProductStatus.PENDING
-    assert client.get(f"/en/p/{product.slug}").status_code == 404
     assert "Waiting for review" in client.get(f"/en/manage/{shop.slug}/products").get_data(
         as_text=True
     )
+    client.post("/en/logout")
+    assert client.get(f"/en/p/{product.slug}").status_code == 404
 
 
 @pytest.mark.parametrize(
@@ -131,9 +135,11 @@ def test_change_stock_hide_and_delete(client, shop, staff):
     assert "Sold out" in client.get("/en/p/tra-xanh").get_data(as_text=True)
 
     client.post(f"{base}/visibility")
-    assert client.get("/en/p/tra-xanh").status_code == 404
+    hidden = client.get("/en/p/tra-xanh").get_data(as_text=True)  # its staff see a preview
+    assert "Preview: not public." in hidden and "hidden from buyers" in hidden
     client.post(f"{base}/visibility")
-    assert client.get("/en/p/tra-xanh").status_code == 200
+    shown = client.get("/en/p/tra-xanh")
+    assert shown.status_code == 200 and "Preview: not public." not in shown.get_data(as_text=True)
 
     client.post(f"{base}/delete")
     assert product_count() == 0
