@@ -44,6 +44,7 @@ from app.policies.services import current_version
 # Orders that still need the buyer's name, phone and address to reach them.
 IN_PROGRESS = (
     ShopOrderStatus.PENDING_PAYMENT,
+    ShopOrderStatus.AWAITING_CONFIRMATION,
     ShopOrderStatus.PAID,
     ShopOrderStatus.PACKED,
     ShopOrderStatus.SHIPPED,
