@@ -60,23 +60,27 @@ class VerificationForm(SiteForm):
 
     method = SelectField(
         _l("How it was verified"),
-        choices=[
-            ("documents", _l("Registration certificate checked against the uploaded scan")),
-            ("business_portal", _l("Looked up on the National Business Registration Portal")),
-            ("tax_portal", _l("Tax code looked up with the tax authority")),
-            ("in_person", _l("Original papers seen in person")),
-        ],
+        choices=choices(
+            [
+                ("documents", _l("Registration certificate checked against the uploaded scan")),
+                ("business_portal", _l("Looked up on the National Business Registration Portal")),
+                ("tax_portal", _l("Tax code looked up with the tax authority")),
+                ("in_person", _l("Original papers seen in person")),
+            ]
+        ),
     )
     checks = SelectMultipleField(
         _l("What was checked"),
-        choices=[
-            ("name", _l("Registered name")),
-            ("tax_code", _l("Registration / tax code")),
-            ("address", _l("Address")),
-            ("representative", _l("Legal representative")),
-            ("phone", _l("Phone")),
-            ("seller_kind", _l("Kind of seller")),
-        ],
+        choices=choices(
+            [
+                ("name", _l("Registered name")),
+                ("tax_code", _l("Registration / tax code")),
+                ("address", _l("Address")),
+                ("representative", _l("Legal representative")),
+                ("phone", _l("Phone")),
+                ("seller_kind", _l("Kind of seller")),
+            ]
+        ),
         validators=[InputRequired(_l("Tick what was checked."))],
     )
     notes = TextAreaField(_l("Notes"), validators=[Length(max=2000)])

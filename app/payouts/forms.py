@@ -2,7 +2,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import DateField, IntegerField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, InputRequired, Optional
 
-from app.forms import Length, NumberRange, SiteForm
+from app.forms import Length, NumberRange, SiteForm, choices
 from app.payments.banks import BANKS, bank_by_bin
 
 
@@ -23,10 +23,10 @@ class BankDetailsForm(SiteForm):
     submit = SubmitField(_l("Save bank details"))
 
     def with_bank_choices(self, stored_bin: str | None) -> "BankDetailsForm":
-        choices = [("", _l("— Choose your bank —"))] + [(b.bin, b.label) for b in BANKS]
+        pairs = [("", _l("— Choose your bank —"))] + [(b.bin, b.label) for b in BANKS]
         if stored_bin and bank_by_bin(stored_bin) is None:
-            choices.append((stored_bin, stored_bin))
-        self.bank_bin.choices = choices
+            pairs.append((stored_bin, stored_bin))
+        self.bank_bin.choices = choices(pairs)
         return self
 
 

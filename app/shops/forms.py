@@ -12,17 +12,27 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Optional, ValidationError
 
-from app.forms import Length, NumberRange, OneLanguageRequired, SiteForm, image_field, stripped
+from app.forms import (
+    Length,
+    NumberRange,
+    OneLanguageRequired,
+    SiteForm,
+    choices,
+    image_field,
+    stripped,
+)
 from app.validators import is_phone, is_tax_code, normalise_phone
 
-SELLER_TYPE_CHOICES = [
-    ("cooperative", _l("Cooperative")),
-    ("union_of_cooperatives", _l("Union of cooperatives")),
-    ("enterprise", _l("Enterprise")),
-    ("household_business", _l("Household business")),
-    ("cooperative_group", _l("Cooperative group (tổ hợp tác)")),
-    ("individual", _l("Individual")),
-]
+SELLER_TYPE_CHOICES = choices(
+    [
+        ("cooperative", _l("Cooperative")),
+        ("union_of_cooperatives", _l("Union of cooperatives")),
+        ("enterprise", _l("Enterprise")),
+        ("household_business", _l("Household business")),
+        ("cooperative_group", _l("Cooperative group (tổ hợp tác)")),
+        ("individual", _l("Individual")),
+    ]
+)
 
 
 def legal_name_field():

@@ -129,7 +129,8 @@ def shop_status_label(status: str) -> str:
 def seller_type_label(seller_type: str) -> str:
     from app.shops.forms import SELLER_TYPE_CHOICES
 
-    return str(dict(SELLER_TYPE_CHOICES).get(seller_type, seller_type))
+    labels = {choice.value: choice.label for choice in SELLER_TYPE_CHOICES}
+    return str(labels.get(seller_type, seller_type))
 
 
 @bp.app_template_global()
