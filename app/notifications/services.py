@@ -9,6 +9,7 @@ always go out.
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from decimal import Decimal
 
 import sqlalchemy as sa
 from flask import current_app, has_request_context, url_for
@@ -64,6 +65,17 @@ def shop_params(shop_or_order) -> dict:
     return {"vi": vi, "en": en or vi}
 
 
+def _plain(value):
+    """JSON-ready params: sums read from PostgreSQL come as Decimal; đồng are whole numbers."""
+    if isinstance(value, Decimal):
+        return int(value)
+    if isinstance(value, dict):
+        return {key: _plain(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(item) for item in value]
+    return value
+
+
 def notify(
     recipients: Iterable[Recipient | User],
     kind: str,
@@ -78,6 +90,7 @@ def notify(
     does (an order's lines); otherwise the kind's title, text and link make the mail.
     Returns the rows added.
     """
+    params = _plain(params)
     spec = KINDS[kind]
     people: dict[int, Recipient] = {}
     for person in recipients:
