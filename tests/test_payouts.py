@@ -28,7 +28,7 @@ from app.models import (
 )
 from app.orders import services as orders
 from app.payouts import ledger, services
-from tests.factories import ProductFactory, ShopFactory, UserFactory, staff_of
+from tests.factories import ProductFactory, ShopFactory, staff_of
 from tests.shopping import (  # noqa: F401
     as_a_request,
     buyer,
@@ -44,23 +44,6 @@ BANK_DETAILS = {
     "account_no": "0011001234567",
     "account_holder": "Hợp tác xã Ea Kar",
 }
-
-
-@pytest.fixture
-def coop(app, tmp_path):
-    """A cooperative selling tea at 100,000 đ, with bank details, one staff member and a buyer."""
-    app.config["PAYOUT_BATCH_DIR"] = str(tmp_path / "batches")
-    shop = ShopFactory(
-        slug="htx-ea-kar",
-        payout_bank_bin="970436",
-        payout_account_no="0011001234567",
-        payout_account_holder="Hợp tác xã Ea Kar",
-    )
-    product = ProductFactory(shop=shop, name_en="Green tea", price_vnd=100_000, stock=100)
-    staff = staff_of(shop, email="staff@example.com")
-    buyer()
-    admin = UserFactory(email="admin@example.com", role="admin")
-    return shop, product, staff, admin
 
 
 def sell(client, auth, product, qty: int, staff, deliver: bool = True) -> ShopOrder:

@@ -121,11 +121,11 @@ def test_a_search_index_that_cannot_be_written_is_reported_and_repaired_by_reind
 
 
 def test_a_bank_batch_file_that_cannot_be_written_is_written_by_the_next_run(
-    app, client, auth, runner
+    app, client, auth, runner, coop
 ):
     from tests.test_payouts import sell, window_passes
 
-    shop, product, staff, _admin = make_coop(app)
+    shop, product, staff, _admin = coop
     sell(client, auth, product, 2, staff)
     window_passes(app)
     folder = Path(app.config["PAYOUT_BATCH_DIR"])
@@ -144,21 +144,3 @@ def test_a_bank_batch_file_that_cannot_be_written_is_written_by_the_next_run(
     assert [p.name for p in folder.iterdir()] == [batch.name]
     invariants = check(app.config["SQLALCHEMY_DATABASE_URI"], {product.id: 100})
     assert all(invariants.values()), invariants
-
-
-def make_coop(app):
-    from tests.factories import ShopFactory, staff_of
-    from tests.shopping import buyer
-
-    app.config["PAYOUT_BATCH_DIR"] = str(Path(app.config["UPLOAD_DIR"]).parent / "batches")
-    shop = ShopFactory(
-        slug="htx-ea-kar",
-        payout_bank_bin="970436",
-        payout_account_no="0011001234567",
-        payout_account_holder="Hợp tác xã Ea Kar",
-    )
-    product = ProductFactory(shop=shop, name_en="Green tea", price_vnd=100_000, stock=100)
-    staff = staff_of(shop, email="staff@example.com")
-    buyer()
-    admin = UserFactory(email="admin@example.com", role="admin")
-    return shop, product, staff, admin
