@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export FLASK_APP := wsgi.py
 
-.PHONY: run test test-postgres check-migrations lint translations serve worker bench bench-load clean
+.PHONY: postgresql-server run test test-postgres check-migrations lint translations serve worker bench bench-load clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -28,20 +28,33 @@ run: $(VENV)/.installed translations
 	$(BIN)/flask search reindex
 	$(BIN)/flask run --host 127.0.0.1 --port $(PORT)
 
-/usr/bin/chromium:
-	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
+# Debian packages the tests need, installed when missing: as root, or through sudo.
+SUDO ?= $(if $(filter 0,$(shell id -u)),,sudo)
+APT_GET = $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get
+# PostgreSQL's server binaries live under a versioned folder: empty when none is installed.
+PG_INITDB ?= $(firstword $(wildcard /usr/lib/postgresql/*/bin/initdb))
 
-test: $(VENV)/.installed-dev translations /usr/bin/chromium
+/usr/bin/chromium:
+	$(APT_GET) update -qq && $(APT_GET) install -y -qq chromium
+
+/usr/bin/redis-server:
+	$(APT_GET) update -qq && $(APT_GET) install -y -qq redis-server
+
+postgresql-server:
+	$(if $(PG_INITDB),@true,$(APT_GET) update -qq && $(APT_GET) install -y -qq postgresql)
+
+test: $(VENV)/.installed-dev translations /usr/bin/chromium /usr/bin/redis-server postgresql-server
 	$(BIN)/pytest -n auto
 
 # The whole suite again on a throwaway PostgreSQL cluster (initdb in a temporary folder, a
 # free port, deleted afterwards), with the search tests on both backends; then the
 # migrations up and down on another throwaway cluster.
-test-postgres: $(VENV)/.installed-dev translations /usr/bin/chromium
+test-postgres: $(VENV)/.installed-dev translations /usr/bin/chromium /usr/bin/redis-server \
+		postgresql-server
 	$(BIN)/python -m tests.servers postgres -- $(BIN)/pytest -n auto -p no:cacheprovider
 	$(MAKE) check-migrations
 
-check-migrations: $(VENV)/.installed-dev
+check-migrations: $(VENV)/.installed-dev postgresql-server
 	$(BIN)/python -m tests.servers postgres -- $(BIN)/python -m tests.migrations_check
 	$(BIN)/python -m tests.migrations_check
 

@@ -38,7 +38,16 @@ class Config:
     UPLOAD_DIR = os.environ.get("UPLOAD_DIR", str(INSTANCE_DIR / "uploads"))
     MAIL_OUTBOX_DIR = os.environ.get("MAIL_OUTBOX_DIR", str(INSTANCE_DIR / "outbox"))
     MAIL_SERVER = os.environ.get("MAIL_SERVER")  # SMTP when set, else the file outbox
-    MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))
+    # A mail provider wants a login over an encrypted connection: STARTTLS on the submission
+    # port (MAIL_USE_TLS, 587) or TLS from the first byte (MAIL_USE_SSL, 465).
+    MAIL_USE_TLS = _flag("MAIL_USE_TLS", False)
+    MAIL_USE_SSL = _flag("MAIL_USE_SSL", False)
+    MAIL_PORT = int(
+        os.environ.get("MAIL_PORT") or (465 if MAIL_USE_SSL else 587 if MAIL_USE_TLS else 25)
+    )
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME")
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
+    MAIL_TIMEOUT_SECONDS = float(os.environ.get("MAIL_TIMEOUT_SECONDS", "10"))
     MAIL_SENDER = os.environ.get("MAIL_SENDER", "Chợ HTX <no-reply@chohtx.vn>")
     # Where the site is served, for links in mail sent outside a request (CLI commands, jobs).
     PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000")
@@ -50,12 +59,20 @@ class Config:
     RATELIMIT_STORAGE_URI = (
         os.environ.get("RATELIMIT_STORAGE_URI") or os.environ.get("REDIS_URL") or "memory://"
     )
+    # Redis down: each process counts in its own memory (Flask-Limiter logs "falling back to
+    # in-memory storage") and goes back to Redis once it answers; a storage error never turns
+    # a sign-in into a 500. A hung Redis is given one second.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    RATELIMIT_SWALLOW_ERRORS = True
+    RATELIMIT_STORAGE_OPTIONS = {"socket_timeout": 1, "socket_connect_timeout": 1}
     JOBS_IN_BACKGROUND = _flag("JOBS_IN_BACKGROUND", True)
     SEARCH_BACKEND = os.environ.get("SEARCH_BACKEND", "whoosh")  # or "postgres"
     STRIPE_SECRET_KEY = os.environ.get("STRIPE_SECRET_KEY")
     STRIPE_PUBLISHABLE_KEY = os.environ.get("STRIPE_PUBLISHABLE_KEY")
     STRIPE_WEBHOOK_SECRET = os.environ.get("STRIPE_WEBHOOK_SECRET")
     STRIPE_API_BASE = os.environ.get("STRIPE_API_BASE")
+    # Each try at Stripe (two retries with the same idempotency key follow a failed one).
+    STRIPE_TIMEOUT_SECONDS = float(os.environ.get("STRIPE_TIMEOUT_SECONDS", "15"))
     COMMISSION_BPS = int(os.environ.get("COMMISSION_BPS", "800"))
     # Payouts: days after delivery before a sale is payable, the smallest payout (a shop may
     # set its own), and where `flask payouts run` writes the bank batch files.
@@ -67,6 +84,7 @@ class Config:
     VIETQR_BANK_BIN = os.environ.get("VIETQR_BANK_BIN")
     VIETQR_ACCOUNT_NO = os.environ.get("VIETQR_ACCOUNT_NO")
     VIETQR_ACCOUNT_NAME = os.environ.get("VIETQR_ACCOUNT_NAME", "")
+    VIETQR_DEMO_ACCOUNT = False  # True: the account is DEMO_VIETQR, and the page says so
     CARD_PAYMENT_TIMEOUT_MINUTES = int(os.environ.get("CARD_PAYMENT_TIMEOUT_MINUTES", "60"))
     BANK_TRANSFER_TIMEOUT_MINUTES = int(os.environ.get("BANK_TRANSFER_TIMEOUT_MINUTES", "2880"))
     SHIPPING_FEE_VND = int(os.environ.get("SHIPPING_FEE_VND", "30000"))
@@ -80,6 +98,28 @@ class Config:
     DOCUMENT_DIR = os.environ.get("DOCUMENT_DIR", str(INSTANCE_DIR / "documents"))
     MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
     REVIEW_EDIT_DAYS = 30
+    # The operator of the trading floor, shown in every page's footer and in the operating
+    # rules (filled for the demo; a real operator sets its own).
+    OPERATOR_LEGAL_NAME = os.environ.get(
+        "OPERATOR_LEGAL_NAME", "Liên minh Hợp tác xã tỉnh Đắk Lắk (demo)"
+    )
+    OPERATOR_ADDRESS = os.environ.get(
+        "OPERATOR_ADDRESS", "01 Lê Duẩn, phường Buôn Ma Thuột, tỉnh Đắk Lắk"
+    )
+    OPERATOR_TAX_CODE = os.environ.get("OPERATOR_TAX_CODE", "6000000000")
+    OPERATOR_PHONE = os.environ.get("OPERATOR_PHONE", "0262 3000 000")
+    OPERATOR_EMAIL = os.environ.get("OPERATOR_EMAIL", "hotro@chohtx.vn")
+    FLOOR_REGISTRATION_NO = os.environ.get("FLOOR_REGISTRATION_NO", "DEMO-0000/TMĐT")
+    FLOOR_REGISTRATION_URL = os.environ.get("FLOOR_REGISTRATION_URL", "https://online.gov.vn/")
+    # Policies: the shortest notice between announcing a new version and its effective date.
+    POLICY_NOTICE_DAYS = int(os.environ.get("POLICY_NOTICE_DAYS", "5"))
+    # Personal data: the time to answer a person's request, the time to notify the authority
+    # of an incident, and how long sensitive scans are kept once no longer needed.
+    DATA_REQUEST_DEADLINE_HOURS = int(os.environ.get("DATA_REQUEST_DEADLINE_HOURS", "72"))
+    DATA_INCIDENT_NOTIFY_HOURS = int(os.environ.get("DATA_INCIDENT_NOTIFY_HOURS", "72"))
+    SENSITIVE_DOCUMENT_RETENTION_DAYS = int(
+        os.environ.get("SENSITIVE_DOCUMENT_RETENTION_DAYS", "365")
+    )
     LANGUAGES = ("vi", "en")
     BABEL_DEFAULT_LOCALE = "vi"
     BABEL_DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
@@ -92,7 +132,10 @@ class Config:
     PAGE_CACHE = _flag("PAGE_CACHE", True)
     PAGE_CACHE_SECONDS = 10
     PAGE_CACHE_ENTRIES = 1000
-    SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+    # A connection the database dropped (a restart) is noticed and replaced at checkout.
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    # Told to clients (Retry-After) when the database or the search index is unavailable.
+    UNAVAILABLE_RETRY_AFTER_SECONDS = 5
     WTF_CSRF_TIME_LIMIT = None
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_SAMESITE = "Lax"
@@ -110,8 +153,21 @@ class Config:
     RATELIMIT_REPORT = "5 per minute;20 per day"
 
 
+# `make run` offers bank transfer out of the box, to an account that is not real; the
+# transfer box says so. Only development gets it: production has no account unless set.
+DEMO_VIETQR = {
+    "VIETQR_BANK_BIN": "970436",  # Vietcombank
+    "VIETQR_ACCOUNT_NO": "0000000000",
+    "VIETQR_ACCOUNT_NAME": "CHO HTX DEMO",
+}
+
+
 class DevelopmentConfig(Config):
-    pass
+    if not (Config.VIETQR_BANK_BIN or Config.VIETQR_ACCOUNT_NO):
+        VIETQR_BANK_BIN = DEMO_VIETQR["VIETQR_BANK_BIN"]
+        VIETQR_ACCOUNT_NO = DEMO_VIETQR["VIETQR_ACCOUNT_NO"]
+        VIETQR_ACCOUNT_NAME = DEMO_VIETQR["VIETQR_ACCOUNT_NAME"]
+        VIETQR_DEMO_ACCOUNT = True
 
 
 class TestingConfig(Config):

@@ -80,7 +80,10 @@ def register_blueprints(app: Flask) -> None:
 
     for bp in (admin_bp, reports_bp, reviews_bp):
         app.register_blueprint(bp, url_prefix="/<lang_code>")
+    from app.notifications import bp as notifications_bp
     from app.payouts import bp as payouts_bp
+
+    app.register_blueprint(notifications_bp, url_prefix="/<lang_code>")
 
     app.register_blueprint(payouts_bp, url_prefix="/<lang_code>")
     from app.ocop import bp as ocop_bp
@@ -92,6 +95,15 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(ocop_feeds_bp)  # feeds and badges: no locale, ?lang= instead
     app.register_blueprint(trace_bp, url_prefix="/<lang_code>")
     app.register_blueprint(trace_gs1_bp)  # GS1 Digital Link paths printed in QR codes
+    from app.policies import bp as policies_bp
+
+    app.register_blueprint(policies_bp, url_prefix="/<lang_code>")
+    from app.privacy import bp as privacy_bp
+
+    app.register_blueprint(privacy_bp, url_prefix="/<lang_code>")
+    from app.tax import bp as tax_bp
+
+    app.register_blueprint(tax_bp, url_prefix="/<lang_code>")
 
 
 def register_template_names(app: Flask) -> None:
@@ -118,6 +130,9 @@ def register_commands(app: Flask) -> None:
     from app.orders.commands import orders_cli
 
     app.cli.add_command(orders_cli)
+    from app.payments.commands import payments_cli
+
+    app.cli.add_command(payments_cli)
     from app.search.commands import search_cli
 
     app.cli.add_command(search_cli)
@@ -136,3 +151,12 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(jobs_cli)
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)
+    from app.policies.commands import policies_cli
+
+    app.cli.add_command(policies_cli)
+    from app.privacy.commands import privacy_cli
+
+    app.cli.add_command(privacy_cli)
+    from app.tax.commands import tax_cli
+
+    app.cli.add_command(tax_cli)

@@ -3,14 +3,17 @@
 import functools
 import subprocess
 import sys
+from datetime import date, datetime, time
 from pathlib import Path
 
 import click
-from babel.numbers import format_currency
+import flask_babel
+from babel.numbers import format_currency, format_decimal
 from flask import Flask, abort, current_app, g, has_request_context, request, url_for
 from flask.cli import AppGroup
 from flask_babel import get_locale, refresh
 from markupsafe import Markup
+from werkzeug.exceptions import HTTPException
 
 from app.extensions import babel
 from config import BASE_DIR
@@ -40,6 +43,48 @@ def _format_vnd(amount_vnd: int, lang: str) -> str:
     return format_currency(amount_vnd, "VND", locale=lang)  # slow-ish, and prices repeat
 
 
+# Dates in one form per language, with four-digit years and the day order spelled out where it
+# could be mistaken: 02/12/2026 is 2 December in Vietnam, so English says "2 Dec 2026".
+# Times are 24-hour, in Vietnam's time zone (BABEL_DEFAULT_TIMEZONE).
+DATE_PATTERNS = {"vi": "dd/MM/yyyy", "en": "d MMM yyyy"}
+DATETIME_PATTERNS = {"vi": "HH:mm dd/MM/yyyy", "en": "d MMM yyyy, HH:mm"}
+TIME_PATTERN = "HH:mm"
+
+
+def _locale_lang() -> str:
+    """The language being written: the page's, or the one a mail is forced into."""
+    locale = get_locale()
+    return locale.language if locale is not None and locale.language in DATE_PATTERNS else "vi"
+
+
+def format_number(value, lang: str | None = None, grouping: bool = True) -> str:
+    """10.000.000.000 in Vietnamese, 10,000,000,000 in English (grouping=False: 2026)."""
+    return format_decimal(value, locale=lang or _locale_lang(), group_separator=grouping)
+
+
+def format_date(value: date | datetime, *_style) -> str:
+    """Vietnamese 02/12/2026, English 2 Dec 2026 (of a datetime: its day in Vietnam).
+
+    `_style` takes Flask-Babel's "short"/"medium" that older templates pass: ignored, the
+    site writes dates one way.
+    """
+    return flask_babel.format_date(value, DATE_PATTERNS[_locale_lang()])
+
+
+def format_datetime(value: datetime, *_style) -> str:
+    """Vietnamese 14:30 02/12/2026, English 2 Dec 2026, 14:30; in Vietnam's time."""
+    return flask_babel.format_datetime(value, DATETIME_PATTERNS[_locale_lang()])
+
+
+def format_time(value: datetime | time, *_style) -> str:
+    return flask_babel.format_time(value, TIME_PATTERN)
+
+
+def datetime_attribute(moment) -> str:
+    """A <time datetime> value: HTML allows at most milliseconds, so whole seconds here."""
+    return moment.isoformat(timespec="seconds")
+
+
 def localized(obj, field: str, lang: str | None = None) -> tuple[str, bool]:
     """The field in the wanted language, or the other one and True when it fell back."""
     lang = lang or current_lang()
@@ -67,15 +112,51 @@ def has_fallback(obj, *fields: str) -> bool:
     return any(localized(obj, field)[1] and localized(obj, field)[0] for field in fields)
 
 
+def switch_language_to(endpoint: str, **values) -> None:
+    """Name the page a language switch opens when this response answers a form post that
+    cannot be repeated as a GET (a refused "add to cart" shows the product page)."""
+    g.lang_switch = (endpoint, values)
+
+
 def url_for_lang(lang: str, external: bool = False) -> str:
-    """The current page in another language (keeps path arguments and the query)."""
-    if request.endpoint and request.url_rule and "lang_code" in request.url_rule.arguments:
-        # Query keys like _external or _scheme would be taken as url_for's own options.
-        query = {k: v for k, v in request.args.items() if not k.startswith("_")}
-        args = {**query, **(request.view_args or {})}
-        args["lang_code"] = lang
-        return url_for(request.endpoint, **args, _external=external)
+    """The current page in another language (keeps path arguments and the query).
+
+    A page that answers a POST-only URL (a refused form) switches to a page that can be
+    opened: the one its view named, else the nearest page up its path (/cart/update →
+    /cart, /orders/N/cancel → /orders/N), else the home page; never a URL that answers 405.
+    """
+    rule = request.url_rule
+    if request.endpoint and rule and "lang_code" in rule.arguments:
+        if "GET" in (rule.methods or ()):
+            # Query keys like _external or _scheme would be taken as url_for's own options.
+            query = {k: v for k, v in request.args.items() if not k.startswith("_")}
+            args = {**query, **(request.view_args or {})}
+            args["lang_code"] = lang
+            return url_for(request.endpoint, **args, _external=external)
+        if "lang_switch" in g:
+            endpoint, values = g.lang_switch
+            return url_for(endpoint, **{**values, "lang_code": lang}, _external=external)
+        found = _get_page_above(lang)
+        if found:
+            endpoint, values = found
+            return url_for(endpoint, **values, _external=external)
     return url_for("main.home", lang_code=lang, _external=external)
+
+
+def _get_page_above(lang: str) -> tuple[str, dict] | None:
+    """The endpoint and arguments of the nearest GET page whose path is a prefix of this one."""
+    adapter = current_app.url_map.bind("localhost")
+    segments = request.path.rstrip("/").split("/")
+    if len(segments) > 1:
+        segments[1] = lang
+    while len(segments) > 2:
+        segments.pop()
+        try:
+            endpoint, values = adapter.match("/".join(segments), method="GET")
+        except HTTPException:
+            continue
+        return endpoint, values
+    return None
 
 
 def init_app(app: Flask) -> None:
@@ -109,9 +190,19 @@ def init_app(app: Flask) -> None:
         get_locale=get_locale,
     )
     app.jinja_env.filters["vnd"] = format_vnd
+    app.jinja_env.filters["datetime_attribute"] = datetime_attribute
+    # In place of Flask-Babel's filters of the same names, whose 'short' English is 12/2/26.
+    app.jinja_env.filters.update(
+        dateformat=format_date, datetimeformat=format_datetime, timeformat=format_time
+    )
 
 
 translate_cli = AppGroup("translate", help="Translation and localization commands.")
+
+
+# Lazy strings in forms: _l(message) and, where one English word has several meanings,
+# _lp(context, message) (flask_babel.lazy_pgettext).
+EXTRACT = ("extract", "-F", "babel.cfg", "-k", "_l", "-k", "_lp:1c,2", "-o", "messages.pot", ".")
 
 
 def _pybabel(*args: str) -> None:
@@ -123,7 +214,7 @@ def _pybabel(*args: str) -> None:
 @translate_cli.command("update")
 def translate_update() -> None:
     """Extract strings and merge them into every catalog; English msgstr defaults to msgid."""
-    _pybabel("extract", "-F", "babel.cfg", "-k", "_l", "-o", "messages.pot", ".")
+    _pybabel(*EXTRACT)
     _pybabel("update", "-i", "messages.pot", "-d", "translations", "--no-fuzzy-matching")
     Path(BASE_DIR, "messages.pot").unlink()
     fill_english_catalog(BASE_DIR / "translations" / "en" / "LC_MESSAGES" / "messages.po")
@@ -139,7 +230,7 @@ def translate_compile() -> None:
 @click.argument("lang")
 def translate_init(lang: str) -> None:
     """Start a catalog for a new language."""
-    _pybabel("extract", "-F", "babel.cfg", "-k", "_l", "-o", "messages.pot", ".")
+    _pybabel(*EXTRACT)
     _pybabel("init", "-i", "messages.pot", "-d", "translations", "-l", lang)
     Path(BASE_DIR, "messages.pot").unlink()
 

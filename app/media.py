@@ -10,7 +10,6 @@ encoded on the spot, so a page never shows a broken image.
 """
 
 import io
-import os
 import re
 import secrets
 import warnings
@@ -22,6 +21,7 @@ from flask_babel import lazy_gettext as _l
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from app import jobs
+from app.files import StorageUnavailable, write_atomically
 
 SIZES = {"sm": 320, "md": 800, "lg": 1600}
 ACCEPTED_FORMATS = {"JPEG", "PNG", "WEBP", "GIF"}
@@ -72,10 +72,7 @@ class LocalStorage:
 
     @staticmethod
     def _write(path: Path, data: bytes) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")  # writers may race
-        tmp.write_bytes(data)
-        os.replace(tmp, path)
+        write_atomically(path, data)
 
 
 def storage() -> LocalStorage:
@@ -92,6 +89,24 @@ def is_rendition_name(name: str) -> bool:
 
 def image_url(key: str, size: str = "md", external: bool = False) -> str:
     return url_for("main.media", filename=f"{key}-{size}.webp", _external=external)
+
+
+def rendition_size(width: int, height: int, size: str) -> tuple[int, int]:
+    """The pixel size of one stored rendition of a width × height upload (never enlarged)."""
+    scale = min(1.0, SIZES[size] / max(width, height, 1))
+    return max(1, round(width * scale)), max(1, round(height * scale))
+
+
+def image_srcset(key: str, width: int, height: int) -> str:
+    """A srcset listing the stored renditions by their real widths, so the browser takes the
+    smallest that fills the slot (a small upload has fewer distinct sizes)."""
+    seen, parts = set(), []
+    for size in SIZES:
+        w = rendition_size(width, height, size)[0]
+        if w not in seen:
+            seen.add(w)
+            parts.append(f"{image_url(key, size)} {w}w")
+    return ", ".join(parts)
 
 
 def check_image(data: bytes) -> Image.Image:
@@ -137,14 +152,22 @@ def _upright(image: Image.Image) -> Image.Image:
 
 def _encode(key: str, image: Image.Image) -> None:
     encoded: dict[tuple[int, int], bytes] = {}  # a small image is encoded once for every size
-    for size, longest in SIZES.items():
-        copy = image.copy()
-        copy.thumbnail((longest, longest), Image.Resampling.LANCZOS)
-        if copy.size not in encoded:
-            out = io.BytesIO()
-            copy.save(out, "WEBP", quality=82, method=4)
-            encoded[copy.size] = out.getvalue()
-        storage().save(f"{key}-{size}.webp", encoded[copy.size])
+    try:
+        for size, longest in SIZES.items():
+            copy = image.copy()
+            copy.thumbnail((longest, longest), Image.Resampling.LANCZOS)
+            if copy.size not in encoded:
+                out = io.BytesIO()
+                copy.save(out, "WEBP", quality=82, method=4)
+                encoded[copy.size] = out.getvalue()
+            storage().save(f"{key}-{size}.webp", encoded[copy.size])
+    except StorageUnavailable:
+        for size in SIZES:  # no image with some of its sizes only
+            try:
+                storage().delete(f"{key}-{size}.webp")
+            except OSError:
+                pass
+        raise
 
 
 def encode_renditions(key: str) -> bool:
@@ -176,4 +199,6 @@ def delete_image(key: str) -> None:
 def init_app(app: Flask) -> None:
     app.extensions["media_storage"] = LocalStorage(app.config["UPLOAD_DIR"])
     Image.MAX_IMAGE_PIXELS = app.config["MAX_IMAGE_PIXELS"]  # Pillow refuses 2x this unread
-    app.jinja_env.globals["image_url"] = image_url
+    app.jinja_env.globals.update(
+        image_url=image_url, image_srcset=image_srcset, rendition_size=rendition_size
+    )

@@ -108,7 +108,9 @@ class RedisPageCache:
     def __init__(self, url: str, prefix: str, seconds: float):
         from redis import Redis
 
-        self.redis = Redis.from_url(url)
+        # A hung Redis is given half a second: a page is rendered rather than awaited.
+        self.redis = Redis.from_url(url, socket_timeout=0.5, socket_connect_timeout=0.5)
+        self._logged_at = -self.LOG_EVERY
         self.prefix = prefix
         self.seconds = seconds
         self.version_key = f"{prefix}catalog-version"
@@ -125,16 +127,16 @@ class RedisPageCache:
 
         try:
             self.redis.incr(self.version_key)
-        except RedisError:  # nothing can be served from it either while it is down
-            logger.warning("page cache: Redis unavailable", exc_info=True)
+        except RedisError as error:  # nothing can be served from it either while it is down
+            self._unavailable(error)
 
     def get(self, key: tuple) -> Page | None:
         from redis.exceptions import RedisError
 
         try:
             raw, version = self.redis.mget(self._key(key), self.version_key)
-        except RedisError:  # Redis down: the page is rendered, not lost
-            logger.warning("page cache: Redis unavailable", exc_info=True)
+        except RedisError as error:  # Redis down: the page is rendered, not lost
+            self._unavailable(error)
             return None
         if raw is None:
             return None
@@ -149,8 +151,17 @@ class RedisPageCache:
         try:
             value = f"{self.version()}\n{page.mimetype}\n{int(page.early)}\n{page.body}"
             self.redis.set(self._key(key), value.encode("utf-8"), px=int(self.seconds * 1000))
-        except RedisError:
-            logger.warning("page cache: Redis unavailable", exc_info=True)
+        except RedisError as error:
+            self._unavailable(error)
+
+    def _unavailable(self, error: Exception) -> None:
+        """Say so in the log, once every LOG_EVERY seconds: not once per page view."""
+        now = time.monotonic()
+        if now - self._logged_at >= self.LOG_EVERY:
+            self._logged_at = now
+            logger.warning("page cache: Redis unavailable, pages are rendered: %s", error)
+
+    LOG_EVERY = 30.0
 
 
 def cache() -> PageCache | RedisPageCache:

@@ -5,11 +5,13 @@ The Content-Security-Policy allows no inline script or style: templates load JS 
 static/js and CSS from static/css only. Stripe.js (card checkout) is the one outside origin.
 """
 
+import logging
 import time
 from functools import lru_cache
 from urllib.parse import urlsplit, urlunsplit
 
 from flask import Flask, current_app, request
+from flask.logging import default_handler
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
@@ -156,6 +158,13 @@ class BoundedIntegerConverter(IntegerConverter):
 
 def init_app(app: Flask) -> None:
     app.url_map.converters["int"] = BoundedIntegerConverter  # before blueprints add rules
+    # Flask-Limiter says when its storage (Redis) is down and it counts in memory instead,
+    # and when it is back: into the app's log, not a logger nobody reads.
+    limiter_log = logging.getLogger("flask-limiter")
+    if default_handler not in limiter_log.handlers:
+        limiter_log.addHandler(default_handler)
+    limiter_log.setLevel(logging.INFO)
+    limiter_log.disabled = False  # Alembic's logging.config (flask db upgrade) disables it
     app.after_request(add_security_headers)
     _check_only_rate_limited_views(app)
     proxies = app.config.get("TRUSTED_PROXY_COUNT", 0)

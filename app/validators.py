@@ -37,11 +37,15 @@ def clean_reason(reason: str | None, required: bool) -> str:
     breaks kept: it may run to paragraphs)."""
     from flask_babel import gettext as _
 
+    from app.i18n import format_number
+
     reason = (reason or "").strip()
     if required and not reason:
         raise ReasonError(_("Give a reason: the people concerned will read it."))
     if len(reason) > MAX_REASON:
-        raise ReasonError(_("The reason is too long (at most %(n)s characters).", n=MAX_REASON))
+        raise ReasonError(
+            _("The reason is too long (at most %(n)s characters).", n=format_number(MAX_REASON))
+        )
     return reason
 
 

@@ -84,6 +84,7 @@ def product_input(sku: str = "NEW-1", name_vi: str = "Sản phẩm mới") -> Pr
         category_id=None,
         price_vnd=1000,
         stock=1,
-        unit="",
+        unit_vi="",
+        unit_en="",
         weight_g=None,
     )

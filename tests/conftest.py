@@ -22,7 +22,7 @@ from flask_migrate import upgrade
 from app import create_app
 from app.extensions import db
 from app.search import postgres_backend
-from tests.factories import ProductFactory, ShopFactory, staff_of
+from tests.factories import ProductFactory, ShopFactory, UserFactory, staff_of
 
 # Every app the suite creates starts from TestingConfig itself (config_from_environment).
 os.environ["APP_ENV"] = "testing"
@@ -228,3 +228,22 @@ def staff(shop, auth):
     user = staff_of(shop, email="staff@example.com")
     auth.login("staff@example.com")
     return user
+
+
+@pytest.fixture
+def coop(app, tmp_path):
+    """The payouts' cooperative: tea at 100,000 đ, bank details, one staff member, a buyer."""
+    from tests.shopping import buyer
+
+    app.config["PAYOUT_BATCH_DIR"] = str(tmp_path / "batches")
+    shop = ShopFactory(
+        slug="htx-ea-kar",
+        payout_bank_bin="970436",
+        payout_account_no="0011001234567",
+        payout_account_holder="Hợp tác xã Ea Kar",
+    )
+    product = ProductFactory(shop=shop, name_en="Green tea", price_vnd=100_000, stock=100)
+    staff = staff_of(shop, email="staff@example.com")
+    buyer()
+    admin = UserFactory(email="admin@example.com", role="admin")
+    return shop, product, staff, admin

@@ -61,7 +61,8 @@ class ProductFactory(BaseFactory):
     description_en = "Product description."
     price_vnd = 150000
     stock = 10
-    unit = "gói"
+    unit_vi = "gói"
+    unit_en = "pack"
     status = ProductStatus.APPROVED
 
 

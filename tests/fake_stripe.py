@@ -23,6 +23,22 @@ commented where they are implemented):
   posts ``webhook_request(event)`` through Flask's test client).
 * ``GET {url}/onboarding/{acct}`` (the account-link URL) completes onboarding
   and redirects to the link's ``return_url`` - handy for browser tests.
+
+Faults, to test what the app does when Stripe misbehaves: ``fake.inject(mode,
+count=1, path=None, seconds=0)`` from the test's process, or ``POST
+{url}/_fake/faults`` with the same JSON object (``{"mode": "error", "count": 3}``)
+from another one; ``POST {url}/_fake/faults/clear`` removes them. The next
+``count`` API calls whose path starts with ``path`` (any path when None) get:
+
+* ``error``: a 500 ``api_error``, the call not executed (Stripe saves nothing
+  for the idempotency key, so a retry runs it);
+* ``delay``: an answer ``seconds`` late (the client may time out meanwhile);
+* ``drop``: the connection closed without an answer, the call not executed;
+* ``drop_after``: the call executed (and saved for its idempotency key), then
+  the connection closed without an answer: the reply a client never got, which
+  its retry with the same key must replay rather than charge again.
+
+``faulted`` counts the calls that met a fault.
 """
 
 from __future__ import annotations
@@ -64,6 +80,26 @@ KINDS = {
     "trr": ("reversals", "transfer_reversal"),
 }
 PREFIXES = {attr: prefix for prefix, (attr, _) in KINDS.items()}
+
+
+class _Discard:
+    """A request handler's stand-in whose answer goes nowhere (the ``drop_after`` fault)."""
+
+    def __init__(self, handler):
+        self.headers = handler.headers
+        self.wfile = self
+
+    def send_response(self, *args):
+        pass
+
+    def send_header(self, *args):
+        pass
+
+    def end_headers(self):
+        pass
+
+    def write(self, data):
+        return len(data)
 
 
 def new_id(prefix: str) -> str:
@@ -190,6 +226,8 @@ class FakeStripe:
         self.events: list[dict] = []
         self.deliveries: list[dict] = []  # one {"event","url","status"} per POST
         self.requests: list[tuple[str, str]] = []  # (method, path) of API calls
+        self.faults: list[dict] = []  # see inject()
+        self.faulted = 0
         # (api_key, idempotency_key) -> (method, path, params, status, body)
         self._idempotency: dict[tuple[str, str], tuple] = {}
         self._request_info: dict | None = None  # becomes event["request"]
@@ -258,11 +296,76 @@ class FakeStripe:
         h.end_headers()
         h.wfile.write(body)
 
+    # ------------------------------------------------------------------ faults
+    FAULT_MODES = ("error", "delay", "drop", "drop_after")
+
+    def inject(self, mode: str, count: int = 1, path: str | None = None, seconds: float = 0):
+        """The next `count` API calls (under `path`, if given) meet the fault `mode`."""
+        if mode not in self.FAULT_MODES:
+            raise ValueError(f"mode must be one of {self.FAULT_MODES}")
+        with self._lock:
+            self.faults.append(
+                {"mode": mode, "count": int(count), "path": path, "seconds": float(seconds)}
+            )
+
+    def clear_faults(self) -> None:
+        with self._lock:
+            self.faults.clear()
+
+    def _take_fault(self, path: str) -> dict | None:
+        with self._lock:
+            for fault in self.faults:
+                if fault["count"] > 0 and (not fault["path"] or path.startswith(fault["path"])):
+                    fault["count"] -= 1
+                    self.faulted += 1
+                    if fault["count"] == 0:
+                        self.faults.remove(fault)
+                    return dict(fault)
+        return None
+
+    def _fault_admin(self, h, path, raw):
+        if path == "/_fake/faults/clear":
+            self.clear_faults()
+        else:
+            try:
+                self.inject(**json.loads(raw or "{}"))
+            except (TypeError, ValueError) as error:
+                return self._send(h, 400, json.dumps({"error": str(error)}).encode())
+        self._send(h, 200, json.dumps({"faults": self.faults}).encode())
+
+    @staticmethod
+    def _drop(h):
+        # No status line, nothing: the client sees the connection closed mid-request.
+        h.close_connection = True
+        try:
+            h.connection.shutdown(2)  # socket.SHUT_RDWR
+        except OSError:
+            pass
+
     def _handle(self, h, method):
         split = urlsplit(h.path)
         path = split.path.rstrip("/")
         length = int(h.headers.get("Content-Length") or 0)
         raw = h.rfile.read(length).decode() if length else ""
+        if method == "POST" and path.startswith("/_fake/faults"):
+            return self._fault_admin(h, path, raw)
+        fault = self._take_fault(path) if path.startswith("/v1/") else None
+        if fault is not None:
+            if fault["mode"] == "delay":
+                time.sleep(fault["seconds"])
+            elif fault["mode"] == "drop":
+                return self._drop(h)
+            elif fault["mode"] == "error":
+                with self._lock:
+                    self.requests.append((method, path))
+                err = StripeError(500, "api_error", "fake: injected server error")
+                return self._send(h, 500, err.json())
+        if fault is not None and fault["mode"] == "drop_after":
+            self._handle_call(_Discard(h), method, split, path, raw)
+            return self._drop(h)
+        return self._handle_call(h, method, split, path, raw)
+
+    def _handle_call(self, h, method, split, path, raw):
         params = parse_form(raw if method == "POST" else split.query)
         with self._lock:
             if method == "GET" and path.startswith("/onboarding/"):

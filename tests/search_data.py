@@ -427,7 +427,7 @@ def make_catalog(today: date | None = None) -> dict[str, Product]:
             category=category(cat),
             price_vnd=price,
             stock=20,
-            unit="",
+            unit_vi="",
             status=ProductStatus.APPROVED,
             created_at=start + timedelta(days=n),
         )

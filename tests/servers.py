@@ -76,24 +76,30 @@ def _accepts(port: int) -> bool:
         return False
 
 
-@contextmanager
-def postgres_cluster() -> Iterator[str]:
-    """A new PostgreSQL cluster with an empty `chohtx` database; yields its SQLAlchemy URL."""
-    root = Path(tempfile.mkdtemp(prefix="chohtx-pg-"))
-    data, log = root / "data", root / "server.log"
-    if os.geteuid() == 0:
-        account = pwd.getpwnam("postgres")
-        os.chown(root, account.pw_uid, account.pw_gid)
-    root.chmod(0o755)
-    port = free_port()
-    started = False
-    try:
+class PostgresCluster:
+    """A throwaway cluster that a test may stop, start and restart (a database restart)."""
+
+    def __init__(self):
+        self.root = Path(tempfile.mkdtemp(prefix="chohtx-pg-"))
+        self.data, self.log = self.root / "data", self.root / "server.log"
+        self.port = free_port()
+        self.running = False
+        if os.geteuid() == 0:
+            account = pwd.getpwnam("postgres")
+            os.chown(self.root, account.pw_uid, account.pw_gid)
+        self.root.chmod(0o755)
+
+    @property
+    def url(self) -> str:
+        return f"postgresql+psycopg://{PG_USER}@127.0.0.1:{self.port}/chohtx"
+
+    def create(self) -> "PostgresCluster":
         subprocess.run(
             _as_server_user(
                 [
                     str(PG_BIN / "initdb"),
                     "-D",
-                    str(data),
+                    str(self.data),
                     "-U",
                     PG_USER,
                     "--auth=trust",
@@ -105,60 +111,116 @@ def postgres_cluster() -> Iterator[str]:
             check=True,
             stdout=subprocess.DEVNULL,
         )
+        self.start()
+        subprocess.run(
+            [str(PG_BIN / "createdb"), "-h", str(self.root), "-p", str(self.port), "-U", PG_USER]
+            + ["chohtx"],
+            check=True,
+        )
+        return self
+
+    def _pg_ctl(self, *args: str, check: bool = True) -> None:
+        subprocess.run(
+            _as_server_user([str(PG_BIN / "pg_ctl"), "-D", str(self.data), *args]),
+            stdout=subprocess.DEVNULL,
+            check=check,
+        )
+
+    def start(self) -> None:
         options = " ".join(
-            [f"-p {port}", f"-k {root}", "-c listen_addresses=127.0.0.1"]
+            [f"-p {self.port}", f"-k {self.root}", "-c listen_addresses=127.0.0.1"]
             + [f"-c {key}={value}" for key, value in PG_SETTINGS.items()]
         )
-        subprocess.run(
-            _as_server_user(
-                [str(PG_BIN / "pg_ctl"), "-D", str(data), "-l", str(log), "-o", options, "-w"]
-                + ["start"]
-            ),
-            check=True,
-            stdout=subprocess.DEVNULL,
-        )
-        started = True
-        subprocess.run(
-            [str(PG_BIN / "createdb"), "-h", str(root), "-p", str(port), "-U", PG_USER, "chohtx"],
-            check=True,
-        )
-        yield f"postgresql+psycopg://{PG_USER}@127.0.0.1:{port}/chohtx"
+        self._pg_ctl("-l", str(self.log), "-o", options, "-w", "start")
+        self.running = True
+
+    def stop(self, mode: str = "fast") -> None:
+        """`fast` ends every session (their transactions roll back); `immediate` is a crash."""
+        self._pg_ctl("-m", mode, "-w", "stop", check=False)
+        self.running = False
+
+    def delete(self) -> None:
+        if self.running:
+            self.stop("immediate")
+        shutil.rmtree(self.root, ignore_errors=True)
+
+
+@contextmanager
+def postgres_cluster() -> Iterator[str]:
+    """A new PostgreSQL cluster with an empty `chohtx` database; yields its SQLAlchemy URL."""
+    with postgres_server() as cluster:
+        yield cluster.url
+
+
+@contextmanager
+def postgres_server() -> Iterator[PostgresCluster]:
+    """The same, as an object with stop(), start() and port."""
+    cluster = PostgresCluster()
+    try:
+        yield cluster.create()
     finally:
-        if started:
-            subprocess.run(
-                _as_server_user(
-                    [str(PG_BIN / "pg_ctl"), "-D", str(data), "-m", "immediate", "-w", "stop"]
-                ),
-                stdout=subprocess.DEVNULL,
-                check=False,
-            )
-        shutil.rmtree(root, ignore_errors=True)
+        cluster.delete()
+
+
+class RedisServer:
+    """A redis-server without persistence that a test may stop and start on the same port."""
+
+    def __init__(self):
+        self.root = Path(tempfile.mkdtemp(prefix="chohtx-redis-"))
+        self.port = free_port()
+        self.process: subprocess.Popen | None = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self) -> "RedisServer":
+        self.process = subprocess.Popen(
+            [REDIS_SERVER, "--port", str(self.port), "--bind", "127.0.0.1", "--save", ""]
+            + ["--appendonly", "no", "--dir", str(self.root)],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        process = self.process
+        _wait_for(lambda: _accepts(self.port) or process.poll() is not None, "redis-server")
+        if process.poll() is not None:
+            raise RuntimeError("redis-server exited at start")
+        return self
+
+    def stop(self, kill: bool = False) -> None:
+        if self.process is None:
+            return
+        if kill:
+            self.process.kill()
+        else:
+            self.process.terminate()
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        self.process = None
+
+    def delete(self) -> None:
+        self.stop()
+        shutil.rmtree(self.root, ignore_errors=True)
 
 
 @contextmanager
 def redis_server() -> Iterator[str]:
     """A new redis-server without persistence; yields its redis:// URL."""
-    root = Path(tempfile.mkdtemp(prefix="chohtx-redis-"))
-    port = free_port()
-    process = subprocess.Popen(
-        [REDIS_SERVER, "--port", str(port), "--bind", "127.0.0.1", "--save", ""]
-        + ["--appendonly", "no", "--dir", str(root)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    with redis_process() as server:
+        yield server.url
+
+
+@contextmanager
+def redis_process() -> Iterator[RedisServer]:
+    """The same, as an object with stop() and start()."""
+    server = RedisServer()
     try:
-        _wait_for(lambda: _accepts(port) or process.poll() is not None, "redis-server")
-        if process.poll() is not None:
-            raise RuntimeError("redis-server exited at start")
-        yield f"redis://127.0.0.1:{port}/0"
+        yield server.start()
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        shutil.rmtree(root, ignore_errors=True)
+        server.delete()
 
 
 def main(argv: list[str]) -> int:

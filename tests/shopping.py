@@ -1,12 +1,18 @@
 """Helpers for cart, checkout and payment tests: a buyer's steps through the web forms."""
 
 import re
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
 
 import pytest
 import sqlalchemy as sa
+from flask import current_app
+from werkzeug.datastructures import MultiDict
 
 from app.extensions import db
 from app.models import Order, Product
+from app.unit_of_work import transaction
 from tests.factories import UserFactory
 
 DELIVERY = {
@@ -21,6 +27,14 @@ BANK = {
     "VIETQR_ACCOUNT_NO": "0011001234567",
     "VIETQR_ACCOUNT_NAME": "CHO HTX",
 }
+
+
+@contextmanager
+def as_a_request():
+    """What a request gives the services a test calls directly: a request context (the links
+    in their mail) and one unit of work, committed at the end (its mail then leaves)."""
+    with current_app.test_request_context(), transaction():
+        yield
 
 
 def buyer(email: str = "buyer@example.com", **kwargs):
@@ -100,3 +114,47 @@ def fake_stripe(app):
     )
     yield fake
     fake.stop()
+
+
+@dataclass
+class PageForm:
+    action: str
+    fields: list[tuple[str, str]] = field(default_factory=list)  # in document order
+    text: str = ""  # what its buttons and labels say
+
+
+class _FormReader(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.forms: list[PageForm] = []
+        self._open: PageForm | None = None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "form":
+            self._open = PageForm(action=attrs.get("action") or "")
+            self.forms.append(self._open)
+        elif tag == "input" and self._open is not None and attrs.get("name"):
+            if attrs.get("type") not in ("checkbox", "radio") or "checked" in attrs:
+                self._open.fields.append((attrs["name"], attrs.get("value") or ""))
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self._open = None
+
+    def handle_data(self, data):
+        if self._open is not None:
+            self._open.text += data
+
+
+def page_forms(html: str) -> list[PageForm]:
+    """The page's forms with the fields a browser would send, so a test posts what a user does."""
+    reader = _FormReader()
+    reader.feed(html)
+    return reader.forms
+
+
+def submit_form(client, html: str, button_text: str):
+    """Post the form holding `button_text` exactly as the browser would (every field, in order)."""
+    form = next(f for f in page_forms(html) if button_text in f.text)
+    return client.post(form.action, data=MultiDict(form.fields))

@@ -11,7 +11,12 @@ from tests.factories import UserFactory
 def test_register_creates_buyer_and_signs_in(client):
     response = client.post(
         "/en/register",
-        data={"name": "Lan Nguyễn", "email": "Lan@Example.com", "password": "rice-field-9"},
+        data={
+            "name": "Lan Nguyễn",
+            "email": "Lan@Example.com",
+            "password": "rice-field-9",
+            "accept_privacy": "y",
+        },
     )
     assert response.status_code == 302
     user = db.session.scalar(sa.select(User).where(User.email == "lan@example.com"))
@@ -24,7 +29,7 @@ def test_register_creates_buyer_and_signs_in(client):
     [
         ("", "a@example.com", "longenough", "This field is required."),
         ("An", "not-an-email", "longenough", "Invalid email address."),
-        ("An", "a@example.com", "short", "Field must be between 8 and 128 characters long."),
+        ("An", "a@example.com", "short", "Enter between 8 and 128 characters."),
     ],
 )
 def test_register_rejects_bad_input(client, name, email, password, message):
@@ -39,7 +44,13 @@ def test_register_rejects_bad_input(client, name, email, password, message):
 def test_register_refuses_taken_email(client):
     UserFactory(email="taken@example.com")
     response = client.post(
-        "/en/register", data={"name": "B", "email": "taken@example.com", "password": "longenough"}
+        "/en/register",
+        data={
+            "name": "B",
+            "email": "taken@example.com",
+            "password": "longenough",
+            "accept_privacy": "y",
+        },
     )
     assert response.status_code == 400
     assert "already exists" in response.get_data(as_text=True)

@@ -2,6 +2,7 @@
 
 import csv
 import io
+import re
 
 import pytest
 import sqlalchemy as sa
@@ -19,6 +20,7 @@ from app.models import (
 )
 from tests.admin_data import product_input, text_of
 from tests.factories import ProductFactory, ShopFactory, UserFactory, province, staff_of
+from tests.shopping import bank_account, placed_order  # noqa: F401 (a fixture)
 
 ADMIN_GETS = [
     "/en/admin/",
@@ -33,6 +35,7 @@ ADMIN_GETS = [
 ]
 ADMIN_POSTS = [
     "/en/admin/shops/1",
+    "/en/admin/shops/1/verify",
     "/en/admin/products",
     "/en/admin/reports/1",
     "/en/admin/reviews/1",
@@ -40,6 +43,11 @@ ADMIN_POSTS = [
     "/en/admin/users/1/active",
 ]
 STATS = ["/en/admin/stats", "/en/admin/stats.csv"]
+
+
+def stranger(client):
+    """A visitor who is not signed in (the admin signed in here sees a preview instead)."""
+    return client.application.test_client()
 
 
 def audit(action: str) -> list[AuditEntry]:
@@ -119,6 +127,39 @@ def test_dashboard_links_to_every_queue(client, admin):
         assert f'href="/en/admin/{endpoint}' in html
 
 
+def test_every_dashboard_card_shows_its_count(client, admin, auth, bank_account):  # noqa: F811
+    auth.login(UserFactory(email="lan@example.com").email)
+    placed_order(client, [(ProductFactory(), 1)], "bank_transfer")
+    auth.login("admin@example.com")
+    html = client.get("/en/admin/").get_data(as_text=True)
+    cards = re.findall(r'<li class="card">(.*?)</li>', html, re.S)
+    assert len(cards) == 10
+    counts = dict(
+        re.search(r'<a href="([^"]+)">.*?<p class="count">(\d+)</p>', card, re.S).groups()
+        for card in cards[:9]
+    )
+    assert counts["/en/manage/transfers"] == "1"
+    assert counts["/en/admin/users"] == "2"  # the admin and the buyer
+    assert counts["/en/admin/ocop"] == "0" and counts["/en/admin/payouts"] == "0"
+
+
+ADMIN_PAGES = [
+    *[path for path in ADMIN_GETS if not path.endswith(".csv") and path != "/en/admin/shops/1"],
+    "/en/admin/ocop",
+    "/en/admin/payouts",
+    "/en/manage/transfers",
+    "/en/admin/stats",
+]
+
+
+@pytest.mark.parametrize("path", ADMIN_PAGES)
+def test_every_admin_page_has_the_admin_menu(client, admin, path):
+    html = client.get(path).get_data(as_text=True)
+    menu = html[html.index('<nav class="manage-nav admin-nav"') :]
+    menu = menu[: menu.index("</nav>")]
+    assert 'href="/en/admin/ocop"' in menu and 'href="/en/manage/transfers"' in menu
+
+
 # --- cooperative verification -----------------------------------------------------------
 
 
@@ -171,7 +212,11 @@ def test_admin_rejects_a_registration_with_a_reason_the_staff_read(client, admin
 
 @pytest.mark.parametrize(
     ("reason", "message"),
-    [("", "Give a reason"), ("x" * 1001, "too long"), ("   ", "Give a reason")],
+    [
+        ("", "Give a reason"),
+        ("x" * 1001, "too long (at most 1,000 characters)"),
+        ("   ", "Give a reason"),
+    ],
 )
 def test_reject_and_suspend_need_a_reasonable_reason(client, admin, reason, message):
     shop = pending_shop()
@@ -204,7 +249,7 @@ def test_suspension_hides_shop_everywhere_and_reinstatement_brings_it_back(
     )
     assert response.status_code == 302
     assert client.get(f"/en/s/{shop.slug}").status_code == 404
-    assert client.get(f"/en/p/{coffee.slug}").status_code == 404
+    assert stranger(client).get(f"/en/p/{coffee.slug}").status_code == 404
     assert coffee.id not in search_ids()
     assert client.get(f"/api/v1/products/{coffee.id}").status_code == 404
     assert client.get(f"/api/v1/shops/{shop.slug}").status_code == 404
@@ -317,7 +362,7 @@ def test_rejection_and_change_requests_reach_staff_with_their_reason(
     auth.login("staff@example.com")
     listing = text_of(client.get(f"/en/manage/{shop.slug}/products"))
     assert "Not honey" in listing and "Changes requested" in listing
-    assert client.get(f"/en/p/{bad.slug}").status_code == 404
+    assert stranger(client).get(f"/en/p/{bad.slug}").status_code == 404
 
 
 @pytest.mark.parametrize(
@@ -415,7 +460,7 @@ def test_admin_hides_a_reported_product_and_every_open_report_on_it_closes(
     assert response.status_code == 302
     db.session.refresh(coffee)
     assert coffee.status == ProductStatus.REJECTED and coffee.moderation_reason == "Hàng giả"
-    assert client.get(f"/en/p/{coffee.slug}").status_code == 404
+    assert stranger(client).get(f"/en/p/{coffee.slug}").status_code == 404
     assert coffee.id not in search_ids()
     assert client.get(f"/api/v1/products/{coffee.id}").status_code == 404
     for report in (first, second):
@@ -435,13 +480,15 @@ def test_admin_suspends_a_reported_shop(client, admin, shop, coffee):
 
 def test_dismissing_a_report_leaves_the_product_alone(client, admin, coffee):
     report = open_report("product", coffee.id)
-    client.post(f"/en/admin/reports/{report.id}", data={"action": "dismiss"})
+    client.post(f"/en/admin/reports/{report.id}", data={"action": "dismiss", "reason": "Nhãn thật"})
     db.session.refresh(report)
     assert report.status == ReportStatus.DISMISSED
     assert client.get(f"/en/p/{coffee.slug}").status_code == 200
     assert len(audit("report.dismiss")) == 1
     again = client.post(
-        f"/en/admin/reports/{report.id}", data={"action": "dismiss"}, follow_redirects=True
+        f"/en/admin/reports/{report.id}",
+        data={"action": "dismiss", "reason": "Nhãn thật"},
+        follow_redirects=True,
     )
     assert "already handled" in text_of(again)
 
@@ -455,6 +502,25 @@ def test_acting_on_a_report_needs_a_reason(client, admin, coffee):
     db.session.refresh(report)
     db.session.refresh(coffee)
     assert report.status == ReportStatus.OPEN and coffee.status == ProductStatus.APPROVED
+
+
+@pytest.mark.parametrize(
+    ("lang", "message"),
+    [
+        ("en", "Give a reason: the people concerned will read it."),
+        ("vi", "Vui lòng nêu lý do: những người liên quan sẽ đọc được."),
+    ],
+)
+def test_dismissing_a_report_needs_a_reason(client, admin, coffee, lang, message):
+    report = open_report("product", coffee.id)
+    page = client.post(
+        f"/{lang}/admin/reports/{report.id}",
+        data={"action": "dismiss", "reason": "  "},
+        follow_redirects=True,
+    )
+    assert message in text_of(page)
+    db.session.refresh(report)
+    assert report.status == ReportStatus.OPEN and audit("report.dismiss") == []
 
 
 def test_report_queue_shows_reason_and_text(client, admin, coffee):
@@ -472,11 +538,14 @@ def test_admin_searches_users_and_changes_a_role(client, admin):
     UserFactory(email="other@example.com")
     page = text_of(client.get("/en/admin/users?q=lan"))
     assert "lan@example.com" in page and "other@example.com" not in page
-    client.post(f"/en/admin/users/{user.id}/role", data={"role": "viewer"})
+    client.post(
+        f"/en/admin/users/{user.id}/role", data={"role": "viewer", "reason": "Báo cáo tỉnh"}
+    )
     db.session.refresh(user)
     assert user.role == "viewer"
     (entry,) = audit("user.role")
     assert entry.details == {"old": "buyer", "new": "viewer"}
+    assert entry.reason == "Báo cáo tỉnh"
 
 
 @pytest.mark.parametrize("referer", ["https://evil.example/phish", "//evil.example/", None])
@@ -484,7 +553,9 @@ def test_role_change_goes_back_only_to_a_page_of_this_site(client, admin, refere
     user = UserFactory()
     headers = {"Referer": referer} if referer else {}
     response = client.post(
-        f"/en/admin/users/{user.id}/role", data={"role": "viewer"}, headers=headers
+        f"/en/admin/users/{user.id}/role",
+        data={"role": "viewer", "reason": "Báo cáo tỉnh"},
+        headers=headers,
     )
     assert response.status_code == 302
     assert response.headers["Location"] == "/en/admin/users"
@@ -495,6 +566,18 @@ def test_unknown_role_is_refused(client, admin):
     client.post(f"/en/admin/users/{user.id}/role", data={"role": "emperor"})
     db.session.refresh(user)
     assert user.role == "buyer"
+
+
+def test_a_role_change_needs_a_reason_in_the_pages_language(client, admin):
+    user = UserFactory()
+    html = client.get("/vi/admin/users").get_data(as_text=True)
+    assert f'for="role-why-{user.id}"' in html
+    page = client.post(
+        f"/vi/admin/users/{user.id}/role", data={"role": "staff"}, follow_redirects=True
+    )
+    assert "Vui lòng nêu lý do: những người liên quan sẽ đọc được." in text_of(page)
+    db.session.refresh(user)
+    assert user.role == "buyer" and audit("user.role") == []
 
 
 def test_deactivated_user_cannot_sign_in_and_is_signed_out(client, admin, auth, app):
@@ -520,7 +603,7 @@ def test_the_last_admin_can_be_neither_demoted_nor_deactivated(client, admin):
     db.session.refresh(admin)
     assert admin.role == "admin" and admin.is_active_account
     second = UserFactory(role="admin")
-    client.post(f"/en/admin/users/{second.id}/role", data={"role": "buyer"})
+    client.post(f"/en/admin/users/{second.id}/role", data={"role": "buyer", "reason": "Nghỉ"})
     db.session.refresh(second)
     assert second.role == "buyer"
 
@@ -555,7 +638,7 @@ def test_rejecting_a_published_listing_takes_it_off_pages_search_and_api(client,
         data={"product_ids": [coffee.id], "action": "reject", "reason": "Sai xuất xứ"},
     )
     assert response.status_code == 302
-    assert client.get(f"/en/p/{coffee.slug}").status_code == 404
+    assert stranger(client).get(f"/en/p/{coffee.slug}").status_code == 404
     assert coffee.id not in search_ids()
     assert client.get(f"/api/v1/products/{coffee.id}").status_code == 404
     assert audit("product.reject")[0].details == {"shop": "htx-ea-tu"}

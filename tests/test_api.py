@@ -66,11 +66,14 @@ def test_product_search_answers_in_the_documented_shape(client, openapi, product
     assert_matches(openapi, "ProductList", body)
     first = body["items"][0]
     assert first["name"] == "Nước mắm Phú Quốc 40 độ đạm"
-    assert first["shop"] == {
+    shop = first["shop"]
+    assert {k: shop[k] for k in ("slug", "name", "province")} == {
         "slug": "htx-phu-quoc",
         "name": "HTX Nước mắm Phú Quốc",
         "province": "an-giang",
     }
+    assert shop["legal_name"] == "HTX Nước mắm Phú Quốc" and shop["tax_code"] is None
+    assert shop["verified_on"] is not None  # who sells, as on the seller information block
     assert first["currency"] == "VND" and first["price_vnd"] == 150000
     assert first["url"] == f"http://localhost/vi/p/{first['slug']}"
     assert body["page"] == 1 and body["per_page"] == 20 and body["suggestion"] is None

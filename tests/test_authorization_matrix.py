@@ -33,10 +33,19 @@ from app import create_app
 from app.extensions import db
 from app.fairs import services as fairs
 from app.media import store_image
-from app.models import Category, ProductImage, Refund, ShopOrder, ShopOrderStatus
+from app.models import (
+    Address,
+    Category,
+    Notification,
+    ProductImage,
+    Refund,
+    ShopOrder,
+    ShopOrderStatus,
+)
 from app.models.base import utcnow
 from app.ocop import services as ocop
 from app.payouts import services as payouts
+from app.privacy import services as privacy
 from app.reports import services as reports
 from app.reviews import services as reviews
 from app.shops import services as shops
@@ -117,6 +126,10 @@ MATRIX: dict[str, tuple[str, str]] = {
     "main.home":                   ("200 200 200 200 200 200",         "-"),
     "main.media":                  ("200 200 200 200 200 200",         "-"),
     "main.root":                   ("302 302 302 302 302 302",         "-"),
+    "notifications.mark_all_read": ("-",                               "L 302 302 302 302 302"),
+    "notifications.notification_list":("L 200 200 200 200 200",         "-"),
+    "notifications.open_notification":("-",                              "L 302 404 404 404 404"),
+    "notifications.preferences":   ("-",                               "L 302 302 302 302 302"),
     "ocop.admin_decide":           ("-",                               "L 403 403 403 403 302"),
     "ocop.admin_queue":            ("L 403 403 403 403 200",           "-"),
     "ocop.admin_review":           ("L 403 403 403 403 200",           "-"),
@@ -129,11 +142,15 @@ MATRIX: dict[str, tuple[str, str]] = {
     "ocop_feeds.badge":            ("200 200 200 200 200 200",         "-"),
     "ocop_feeds.feed_atom":        ("200 200 200 200 200 200",         "-"),
     "ocop_feeds.feed_json":        ("200 200 200 200 200 200",         "-"),
+    "orders.address_action":       ("-",                               "L 302 404 404 404 404"),
+    "orders.address_book":         ("L 200 200 200 200 200",           "L 400 400 400 400 400"),
     "orders.cancel_order":         ("-",                               "L 302 404 404 404 403"),
+    "orders.card_intent":          ("-",                               "L 409 404 404 404 409"),
     "orders.cart":                 ("200 200 200 200 200 200",         "-"),
     "orders.cart_add":             ("-",                               "400 400 400 400 400 400"),
     "orders.cart_update":          ("-",                               "400 400 400 400 400 400"),
     "orders.checkout":             ("L 302 302 302 302 302",           "L 400 400 400 400 400"),
+    "orders.edit_address":         ("L 200 404 404 404 404",           "L 400 404 404 404 404"),
     "orders.manage_order":         ("L 403 200 403 403 200",           "-"),
     "orders.manage_order_action":  ("-",                               "L 403 302 403 403 302"),
     "orders.manage_orders":        ("L 403 200 403 403 200",           "-"),
@@ -157,6 +174,7 @@ MATRIX: dict[str, tuple[str, str]] = {
     "payouts.statement_csv":       ("L 403 200 403 403 200",           "-"),
     "payouts.statement_print":     ("L 403 200 403 403 200",           "-"),
     "payouts.stripe_onboarding":   ("-",                               "L 403 302 403 403 302"),
+    "payouts.stripe_status":       ("-",                               "L 403 302 403 403 302"),
     "reports.new_report":          ("200 200 200 200 200 200",         "400 400 400 400 400 400"),
     "reviews.manage_reviews":      ("L 403 200 403 403 200",           "-"),
     "reviews.reply":               ("-",                               "L 403 302 403 403 302"),
@@ -176,6 +194,22 @@ MATRIX: dict[str, tuple[str, str]] = {
     "trace.new_lot":               ("L 403 200 403 403 200",           "L 403 400 403 403 400"),
     "trace_gs1.digital_link":      ("307 307 307 307 307 307",         "-"),
     "trace_gs1.qr":                ("200 200 200 200 200 200",         "-"),
+    "admin.verify_shop":           ("-",                               "L 403 403 403 403 400"),
+    "policies.accept_rules":       ("-",                               "L 403 302 403 403 302"),
+    "policies.admin_policies":     ("L 403 403 403 403 200",           "-"),
+    "policies.new_policy_version": ("L 403 403 403 403 200",           "L 403 403 403 403 400"),
+    "policies.policy_page":        ("200 200 200 200 200 200",         "-"),
+    "privacy.admin_incidents":     ("L 403 403 403 403 200",           "L 403 403 403 403 400"),
+    "privacy.admin_requests":      ("L 403 403 403 403 200",           "-"),
+    "privacy.change_consent":      ("-",                               "L 400 400 400 400 400"),
+    "privacy.complete_request":    ("-",                               "L 403 403 403 403 400"),
+    "privacy.delete_account":      ("-",                               "L 400 400 400 400 400"),
+    "privacy.export":              ("-",                               "L 200 200 200 200 200"),
+    "privacy.incident_notified":   ("-",                               "L 403 403 403 403 302"),
+    "privacy.new_request":         ("-",                               "L 400 400 400 400 400"),
+    "tax.admin_tax":               ("L 403 403 403 403 200",           "-"),
+    "tax.declaration_csv":         ("L 403 403 403 403 400",           "-"),
+    "tax.sellers_csv":             ("L 403 403 403 403 400",           "-"),
 }
 # fmt: on
 
@@ -202,11 +236,14 @@ ARGS: dict[str, dict[str, str]] = {
     "fairs.organise_sections": FAIR,
     "fairs.organise_status": FAIR,
     "fairs.schedule_ics": FAIR,
+    "orders.address_action": {"action": "address_action"},
     "orders.manage_order": {"number": "shop_order_number"},
     "reviews.write_review": {"slug": "product_slug"},
     "orders.manage_order_action": {"number": "shop_order_number"},
     "orders.packing_slip": {"number": "shop_order_number"},
     "static": {"filename": "static_file"},
+    "policies.policy_page": {"kind": "policy_kind"},
+    "policies.new_policy_version": {"kind": "policy_kind"},
 }
 # Form data sent with a POST besides the CSRF token, when an empty form would prove nothing;
 # "{name}" is replaced by that World attribute.
@@ -253,6 +290,12 @@ class World:
     document_id: int = 0
     month: str = ""
     buyer_id: int = 0
+    notification_id: int = 0  # the buyer's "order placed"
+    address_id: int = 0  # the buyer's saved address
+    address_action: str = "default"
+    policy_kind: str = "privacy"
+    data_request_id: int = 0
+    incident_id: int = 0
 
     def url_args(self, endpoint: str, arguments: set[str]) -> dict:
         defaults = {
@@ -288,6 +331,10 @@ class World:
             "run_id": self.run_id,
             "document_id": self.document_id,
             "month": self.month,
+            "notification_id": self.notification_id,
+            "address_id": self.address_id,
+            "request_id": self.data_request_id,
+            "incident_id": self.incident_id,
         }
         overrides = {name: getattr(self, attr) for name, attr in ARGS.get(endpoint, {}).items()}
         values = {**defaults, **overrides}
@@ -324,7 +371,17 @@ def world(tmp_path_factory, template_db) -> World:
             "organiser": UserFactory(email="organiser@example.com", role="organiser"),
             "admin": UserFactory(email="admin@example.com", role="admin"),
         }
+        address = Address(
+            user_id=buyer.id,
+            name="Nguyễn Thị Lan",
+            phone="0912345678",
+            address="12 Lê Lợi",
+            province_id=shop_a.province_id,
+            is_default=True,
+        )
+        db.session.add(address)
         db.session.commit()
+        world.address_id = address.id
         world.users = {role: user.id for role, user in users.items()}
         world.shop_slug, world.product_id, world.product_slug = (
             shop_a.slug,
@@ -345,6 +402,11 @@ def world(tmp_path_factory, template_db) -> World:
         db.session.add(refund)
         db.session.commit()
         world.refund_id = refund.id
+        world.notification_id = db.session.scalar(
+            sa.select(Notification.id).where(
+                Notification.user_id == buyer.id, Notification.kind == "order_placed"
+            )
+        )
 
         client.post("/en/reset-password", data={"email": "buyer@example.com"})
         for path in (folder / "outbox").glob("*.eml"):  # the order confirmation is there too
@@ -478,6 +540,14 @@ def build_merchant_world(world: World, client, shop_a, shop_b, product, users) -
     (document,) = shops.add_documents(staff_a, shop_a, [("giay-phep.pdf", b"%PDF-1.4\n%%EOF\n")])
     db.session.commit()
     world.document_id = document.id
+
+    # A person's open data request and a personal-data incident in the admin register.
+    data_request = privacy.log_request(buyer, "other", "Sửa tên")
+    incident = privacy.record_incident(
+        admin, {"title": "Lộ dữ liệu", "detected_at": utcnow() - timedelta(hours=1)}
+    )
+    db.session.commit()
+    world.data_request_id, world.incident_id = data_request.id, incident.id
 
 
 def sign_in(client, user_id: int) -> None:

@@ -146,7 +146,12 @@ def test_guest_cart_becomes_the_new_accounts_cart_at_registration(client):
     add_to_cart(client, product, 2)
     response = client.post(
         "/vi/register",
-        data={"name": "Trần Văn An", "email": "an@example.com", "password": "password123"},
+        data={
+            "name": "Trần Văn An",
+            "email": "an@example.com",
+            "password": "password123",
+            "accept_privacy": "y",
+        },
     )
     assert response.status_code == 302
     from app.accounts.services import find_user_by_email

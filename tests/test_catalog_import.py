@@ -22,6 +22,7 @@ HEADER = [
     "price_vnd",
     "stock",
     "unit",
+    "unit_en",
     "weight_g",
     "ocop_stars",
     "ocop_certificate_no",
@@ -50,6 +51,7 @@ def fish_sauce(**changes) -> dict:
         "price_vnd": "150000",
         "stock": "12",
         "unit": "chai",
+        "unit_en": "bottle",
         "weight_g": "500",
         **changes,
     }
@@ -148,7 +150,7 @@ def test_reimport_updates_by_sku(runner, shop, tmp_path):
         sku="NM-01",
         name_vi="Tên cũ",
         description_vi="Mô tả giữ nguyên.",
-        unit="chai",
+        unit_vi="chai",
         status=ProductStatus.PENDING,
     )
     header = ["sku", "name_vi", "price_vnd", "stock"]
@@ -163,7 +165,7 @@ def test_reimport_updates_by_sku(runner, shop, tmp_path):
     assert product.id == existing.id
     assert (product.name_vi, product.price_vnd, product.stock) == ("Nước mắm nhĩ", 175000, 40)
     assert product.description_vi == "Mô tả giữ nguyên."  # column absent: left alone
-    assert product.unit == "chai"
+    assert product.unit_vi == "chai"
     assert product.status == ProductStatus.APPROVED
 
 

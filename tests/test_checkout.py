@@ -72,7 +72,7 @@ def test_cod_checkout_makes_one_order_with_a_shop_order_per_cooperative(
     assert placed.expires_at is None  # cash on delivery never expires
     parts = {s.shop.slug: s for s in placed.shop_orders}
     assert [s.number for s in placed.shop_orders] == [f"{number}-1", f"{number}-2"]
-    assert {s.status for s in placed.shop_orders} == {"pending_payment"}
+    assert {s.status for s in placed.shop_orders} == {"awaiting_confirmation"}
     tea_part = parts[tea.shop.slug]
     assert (tea_part.items_vnd, tea_part.shipping_vnd, tea_part.total_vnd) == (
         240000,
@@ -89,7 +89,7 @@ def test_cod_checkout_makes_one_order_with_a_shop_order_per_cooperative(
     )
     assert (stock_of(tea), stock_of(honey)) == (8, 4)
     assert count(CartItem) == 0
-    assert [e.to_status for e in placed.events] == ["pending_payment", "pending_payment"]
+    assert [e.to_status for e in placed.events] == ["awaiting_confirmation"] * 2
     assert all(e.actor_id == signed_in_buyer.id for e in placed.events)
 
     html = client.get(f"/vi/orders/{number}").get_data(as_text=True)
@@ -113,7 +113,9 @@ def test_confirmation_mail_and_pages_follow_the_buyers_language(client, auth, ou
     assert "1 × Green tea: ₫120,000" in mail.get_content()
     assert "You pay each cooperative in cash" in mail.get_content()
     html = client.get(f"/en/orders/{number}").get_data(as_text=True)
-    assert "Waiting for payment" in html and "Order placed" in html
+    # Cash on delivery waits for the cooperative, not for a payment.
+    assert "Waiting for the cooperative&#39;s confirmation" in html and "Order placed" in html
+    assert "Waiting for payment" not in html
 
 
 def test_order_lines_keep_the_name_and_price_paid(client, signed_in_buyer):
@@ -244,6 +246,9 @@ def test_bank_transfer_order_shows_a_vietqr_code_with_amount_and_unique_message(
     html = client.get(f"/en/orders/{placed.number}").get_data(as_text=True)
     assert '<svg role="img"' in html and f"VietQR code for order {placed.number}" in html
     assert placed.transfer_message in html and "0011001234567" in html
+    facts = html[html.index('class="facts transfer-facts"') :]
+    assert "<dt>Bank</dt><dd>Vietcombank</dd>" in facts  # the bank, not its BIN 970436
+    assert "970436" not in facts
 
     from app.payments.services import transfer_instructions
 
@@ -344,3 +349,120 @@ def test_a_transfer_reference_counts_once_and_only_admin_or_staff_may_confirm(
 def test_only_the_operator_sees_the_transfer_list(client, auth):
     auth.login(buyer().email)
     assert client.get("/en/manage/transfers").status_code == 403
+
+
+# --- checkout remembers the buyer ------------------------------------------------------------
+
+
+def input_value(html: str, name: str) -> str | None:
+    match = re.search(rf'<input[^>]*name="{name}"[^>]*>', html)
+    value = re.search(r'value="([^"]*)"', match.group(0)) if match else None
+    return value.group(1) if value else None
+
+
+def selected_province(html: str) -> str | None:
+    match = re.search(r'<option selected value="([^"]*)"', html[html.index('name="province"') :])
+    return match.group(1) if match else None
+
+
+def test_checkout_starts_from_the_last_orders_phone_and_address(client, signed_in_buyer):
+    product = ProductFactory(stock=5)
+    placed_order(client, [(product, 1)])  # the form's "save" box is not ticked here
+    add_to_cart(client, product, 1)
+    html = client.get("/vi/checkout").get_data(as_text=True)
+    assert input_value(html, "phone") == "0912345678"
+    assert input_value(html, "address") == "12 Lê Lợi"
+    assert input_value(html, "commune") == "Phường Buôn Ma Thuột"
+    assert selected_province(html) == "dak-lak"
+
+
+def test_the_only_payment_method_is_chosen_already(client, signed_in_buyer):
+    add_to_cart(client, ProductFactory(), 1)
+    html = client.get("/en/checkout").get_data(as_text=True)
+    assert re.search(r'<input checked[^>]*value="cod"', html)
+
+
+def test_checkout_saves_the_address_once_and_offers_the_saved_ones(client, signed_in_buyer):
+    from app.models import Address
+
+    product = ProductFactory(stock=10)
+    for _ in range(2):
+        add_to_cart(client, product, 1)
+        assert checkout(client, save_address="y").status_code == 302
+    assert count(Address) == 1  # the same address is kept once
+    add_to_cart(client, product, 1)
+    other = {**DELIVERY, "name": "Trần Văn Nam", "address": "5 Hùng Vương", "province": "ha-noi"}
+    assert (
+        client.post(
+            "/vi/checkout", data={**other, "payment_method": "cod", "save_address": "y"}
+        ).status_code
+        == 302
+    )
+    saved = db.session.scalars(sa.select(Address).order_by(Address.id)).all()
+    assert [(a.name, a.is_default) for a in saved] == [
+        ("Nguyễn Thị Lan", True),
+        ("Trần Văn Nam", False),
+    ]
+
+    add_to_cart(client, product, 1)
+    html = client.get("/en/checkout").get_data(as_text=True)
+    assert input_value(html, "address") == "12 Lê Lợi"  # the default one
+    assert f'href="/en/checkout?address={saved[1].id}"' in html
+    assert "Deliver to Trần Văn Nam, 5 Hùng Vương" in html
+    chosen = client.get(f"/en/checkout?address={saved[1].id}").get_data(as_text=True)
+    assert input_value(chosen, "name") == "Trần Văn Nam" and selected_province(chosen) == "ha-noi"
+    assert 'aria-current="true"' in chosen
+
+
+def test_address_book_adds_edits_defaults_and_deletes(client, signed_in_buyer):
+    from app.models import Address
+
+    assert 'href="/vi/account/addresses"' in client.get("/vi/account").get_data(as_text=True)
+    page = client.get("/vi/account/addresses").get_data(as_text=True)
+    assert "Chưa có địa chỉ nào được lưu." in page
+    assert client.post("/vi/account/addresses", data=DELIVERY).status_code == 302
+    second = {**DELIVERY, "address": "7 Nguyễn Du", "is_default": "y"}
+    assert client.post("/vi/account/addresses", data=second).status_code == 302
+    first, other = db.session.scalars(sa.select(Address).order_by(Address.id)).all()
+    assert (first.is_default, other.is_default) == (False, True)
+
+    edited = {**DELIVERY, "address": "14 Lê Lợi"}
+    assert client.post(f"/vi/account/addresses/{first.id}", data=edited).status_code == 302
+    assert client.post(f"/vi/account/addresses/{first.id}/default").status_code == 302
+    db.session.expire_all()
+    assert (first.address, first.is_default, other.is_default) == ("14 Lê Lợi", True, False)
+
+    assert client.post(f"/vi/account/addresses/{first.id}/delete").status_code == 302
+    db.session.expire_all()
+    assert [a.address for a in db.session.scalars(sa.select(Address))] == ["7 Nguyễn Du"]
+    assert db.session.get(Address, other.id).is_default  # the one left is the default
+
+
+@pytest.mark.parametrize(
+    ("lang", "data", "message"),
+    [
+        ("vi", {"phone": "12345"}, "Vui lòng nhập +84 hoặc 0, theo sau là 9 chữ số."),
+        ("en", {"phone": "12345"}, "Enter +84 or 0 followed by 9 digits."),
+        ("en", {"province": ""}, "Choose a province."),
+    ],
+)
+def test_a_bad_address_is_refused_with_a_message(client, signed_in_buyer, lang, data, message):
+    from app.models import Address
+
+    response = client.post(f"/{lang}/account/addresses", data={**DELIVERY, **data})
+    assert response.status_code == 400
+    assert message in response.get_data(as_text=True)
+    assert count(Address) == 0
+
+
+def test_nobody_sees_or_changes_anothers_addresses(client, auth, signed_in_buyer):
+    from app.models import Address
+
+    client.post("/vi/account/addresses", data=DELIVERY)
+    mine = db.session.scalar(sa.select(Address))
+    auth.logout()
+    auth.login(UserFactory(email="other@example.com").email)
+    assert client.get(f"/vi/account/addresses/{mine.id}").status_code == 404
+    assert client.post(f"/vi/account/addresses/{mine.id}/delete").status_code == 404
+    assert client.get(f"/vi/checkout?address={mine.id}").status_code == 404
+    assert count(Address) == 1

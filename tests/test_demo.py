@@ -110,7 +110,7 @@ def test_seed_creates_sixty_approved_bilingual_products_with_pictures():
     for product in bilingual:
         assert 1 <= len(product.images) <= 2
         assert isinstance(product.price_vnd, int) and product.price_vnd >= 1000
-        assert product.unit
+        assert product.unit_vi and product.unit_en
         assert product.category is not None and product.category.parent is not None
 
 
@@ -259,7 +259,7 @@ def test_demo_buyer_has_a_delivered_and_a_shipped_order(client):
     page = client.get("/en/orders").get_data(as_text=True)
     assert "CHX-2026-000001" in page and "CHX-2026-000002" in page
     statuses = set(db.session.scalars(sa.select(ShopOrder.status)))
-    assert {"delivered", "shipped", "pending_payment"} <= statuses
+    assert {"delivered", "shipped", "awaiting_confirmation"} <= statuses
 
 
 def test_demo_staff_have_orders_to_handle(client):
@@ -270,7 +270,7 @@ def test_demo_staff_have_orders_to_handle(client):
     client.post("/en/logout")
     sign_in(client, "staff2@chohtx.vn")
     page = client.get("/en/manage/htx-nuoc-mam-phu-quoc/orders").get_data(as_text=True)
-    assert "Waiting for payment" in page  # cash on delivery: to pack
+    assert "Waiting for the cooperative&#39;s confirmation" in page  # cash on delivery: to pack
 
 
 def test_demo_review_and_answer_show_on_the_product_page(client):

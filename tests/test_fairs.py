@@ -654,3 +654,43 @@ def test_a_published_fairs_address_stays_as_printed(client, auth):
     fair = db.session.get(Fair, published.id)
     assert (fair.slug, fair.name_en) == ("hoi-cho-dak-lak", "New name")
     assert client.get("/en/fairs/hoi-cho-dak-lak").status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("lang", "message"),
+    [
+        ("en", "Events take place during the fair, from December 10, 2026 to December 14, 2026."),
+        (
+            "vi",
+            "Sự kiện diễn ra trong thời gian hội chợ, từ 10 tháng 12, 2026 đến 14 tháng 12, 2026.",
+        ),
+    ],
+)
+def test_schedule_events_must_fall_inside_the_fairs_dates(client, auth, lang, message):
+    fair = make_fair(organiser())
+    auth.login("organiser@example.com", lang=lang)
+    url = f"/{lang}/organise/fairs/{fair.slug}/schedule"
+    event = {"title_vi": "Khai mạc", "title_en": "Opening"}
+    before = client.post(url, data={**event, "starts_at": "2026-12-09T09:00"})
+    assert before.status_code == 400 and message in before.get_data(as_text=True)
+    too_long = client.post(
+        url, data={**event, "starts_at": "2026-12-14T20:00", "ends_at": "2026-12-15T01:00"}
+    )
+    assert too_long.status_code == 400 and message in too_long.get_data(as_text=True)
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(ScheduleEvent)) == 0
+    inside = client.post(
+        url, data={**event, "starts_at": "2026-12-14T20:00", "ends_at": "2026-12-14T22:00"}
+    )
+    assert inside.status_code == 302
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(ScheduleEvent)) == 1
+
+
+def test_organisers_have_a_menu_link_to_their_fairs(client, auth):
+    organiser()
+    auth.login("organiser@example.com", lang="vi")
+    html = client.get("/vi/").get_data(as_text=True)
+    nav = html[html.index('<nav class="main-nav"') :]
+    assert '<a href="/vi/organise/fairs">Hội chợ của tôi</a>' in nav[: nav.index("</nav>")]
+    auth.logout(lang="vi")
+    auth.login(UserFactory(email="buyer@example.com").email, lang="vi")
+    assert "/vi/organise/fairs" not in client.get("/vi/").get_data(as_text=True)

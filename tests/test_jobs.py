@@ -8,12 +8,14 @@ this process until the queue is empty, as `flask jobs worker` does beside the ap
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 from redis import Redis
 
 from app import jobs, search
 from app.accounts.services import send_password_reset
 from app.extensions import db
 from app.media import SIZES, store_image
+from app.models import PendingJob
 from app.unit_of_work import transaction
 from tests.factories import ProductFactory, UserFactory, image_bytes
 from tests.servers import free_port
@@ -69,13 +71,15 @@ def test_search_index_follows_commits_through_the_worker(app):
     assert search.search("banh pia", "vi").total == 1
 
 
-def test_a_failing_job_is_kept_for_the_operator(app, runner):
+def test_a_failing_job_is_kept_in_the_database_for_a_retry(app, runner):
     jobs.enqueue(Path.read_text, Path("/nonexistent/chohtx-job"))
     work()
-    assert jobs.queue().failed_job_registry.count == 1
+    kept = db.session.scalars(sa.select(PendingJob)).one()
+    assert kept.name == "pathlib:Path.read_text" and kept.attempts == 1
+    assert "FileNotFoundError" in kept.last_error
     result = runner.invoke(args=["jobs", "status"])
     assert result.exit_code == 0
-    assert "queued: 0" in result.output and "failed: 1" in result.output
+    assert "queued: 0" in result.output and "kept for a retry: 1" in result.output
 
 
 def test_jobs_share_one_queue_between_app_servers(app, redis_url):

@@ -12,6 +12,7 @@ from itertools import product as pairs
 import pytest
 import sqlalchemy as sa
 
+from app import clock
 from app.extensions import db
 from app.models import OrderEvent, Payment, Refund, ShopOrder, ShopOrderStatus
 from app.models.base import utcnow
@@ -23,6 +24,7 @@ from tests.shopping import (  # noqa: F401
     order,
     placed_order,
     stock_of,
+    submit_form,
 )
 
 S = ShopOrderStatus
@@ -70,8 +72,8 @@ def test_staff_takes_a_cod_order_from_packing_to_completed_and_each_move_is_logg
 
     staff = "staff@example.com"
     assert events_of(part) == [
-        (None, "pending_payment", "buyer@example.com"),
-        ("pending_payment", "packed", staff),
+        (None, "awaiting_confirmation", "buyer@example.com"),
+        ("awaiting_confirmation", "packed", staff),
         ("packed", "shipped", staff),
         ("shipped", "delivered", staff),
         ("delivered", "completed", staff),
@@ -84,7 +86,7 @@ def test_staff_takes_a_cod_order_from_packing_to_completed_and_each_move_is_logg
     cash = db.session.scalar(sa.select(Payment).where(Payment.order_id == done.id))
     assert (cash.method, cash.amount_vnd, cash.reference) == ("cod", 330000, part.number)
     assert done.payment_status == "paid"
-    shipped_mail = outbox()[-1]
+    (shipped_mail,) = [m for m in outbox() if "đang được giao đến bạn" in m["Subject"]]
     assert "VT123" in shipped_mail.get_content() and "Viettel Post" in shipped_mail.get_content()
     assert stock_of(product) == 7
 
@@ -204,7 +206,7 @@ def test_buyer_cancels_a_part_before_packing_and_the_stock_returns(client, auth)
     )
     assert response.status_code == 302
     assert stock_of(tea) == 10 and stock_of(rice) == 7
-    assert events_of(tea_part)[-1] == ("pending_payment", "cancelled", "buyer@example.com")
+    assert events_of(tea_part)[-1] == ("awaiting_confirmation", "cancelled", "buyer@example.com")
     auth.logout(lang="en")
 
     auth.login("rice@example.com", lang="en")
@@ -217,6 +219,77 @@ def test_buyer_cancels_a_part_before_packing_and_the_stock_returns(client, auth)
     assert response.status_code == 409
     assert "already packed" in response.get_data(as_text=True)
     assert stock_of(rice) == 7
+
+
+def two_cooperatives_order(client, auth, payment_method="cod"):
+    tea = ProductFactory(stock=10, price_vnd=100000, shop=ShopFactory(name_en="Tea"))
+    rice = ProductFactory(stock=10, price_vnd=50000, shop=ShopFactory(name_en="Rice"))
+    auth.login(buyer().email, lang="en")
+    placed = placed_order(client, [(tea, 2), (rice, 3)], payment_method)
+    tea_part, rice_part = sorted(placed.shop_orders, key=lambda s: s.shop.name_en != "Tea")
+    return placed, tea, rice, tea_part, rice_part
+
+
+def test_cod_buyer_cancels_one_part_with_the_button_on_the_order_page(client, auth):
+    placed, tea, rice, tea_part, rice_part = two_cooperatives_order(client, auth)
+    html = client.get(f"/en/orders/{placed.number}").get_data(as_text=True)
+
+    response = submit_form(client, html, "Cancel the part from Tea")
+
+    assert response.status_code == 302
+    assert {s.shop.name_en: s.status for s in order(placed.number).shop_orders} == {
+        "Tea": "cancelled",
+        "Rice": "awaiting_confirmation",
+    }
+    assert stock_of(tea) == 10 and stock_of(rice) == 7
+    html = client.get(f"/en/orders/{placed.number}").get_data(as_text=True)
+    assert "Cancel the part from Tea" not in html and "Cancel the part from Rice" in html
+
+
+def test_paid_transfer_buyer_cancels_one_part_and_it_is_refunded(client, auth, bank_account):
+    placed, tea, _, tea_part, _ = two_cooperatives_order(client, auth, "bank_transfer")
+    auth.logout(lang="en")
+    UserFactory(email="admin@example.com", role="admin")
+    auth.login("admin@example.com", lang="en")
+    client.post(f"/en/orders/{placed.number}/confirm-transfer", data={"reference": "FT77"})
+    auth.logout(lang="en")
+    auth.login("buyer@example.com", lang="en")
+    html = client.get(f"/en/orders/{placed.number}").get_data(as_text=True)
+
+    response = submit_form(client, html, "Cancel the part from Tea")
+
+    assert response.status_code == 302
+    cancelled = order(placed.number)
+    assert [s.status for s in cancelled.shop_orders if s.id == tea_part.id] == ["cancelled"]
+    assert cancelled.refunded_vnd == 230000 and stock_of(tea) == 10  # 2 × 100,000 + shipping
+    refund = db.session.scalar(sa.select(Refund))
+    assert (refund.amount_vnd, refund.on_cancel) == (230000, True)
+
+
+def test_cod_orders_await_the_cooperatives_confirmation_not_a_payment(client, auth, cod_order):
+    placed, product = cod_order
+    part = placed.shop_orders[0]
+    for lang, waiting, wrong in (
+        ("en", "Waiting for the cooperative&#39;s confirmation", "Waiting for payment"),
+        ("vi", "Chờ hợp tác xã xác nhận", "Chờ thanh toán"),
+    ):
+        auth.login("buyer@example.com", lang=lang)
+        html = client.get(f"/{lang}/orders/{placed.number}").get_data(as_text=True)
+        assert waiting in html and wrong not in html
+        html = client.get(f"/{lang}/orders").get_data(as_text=True)
+        assert waiting in html and wrong not in html
+        auth.logout(lang=lang)
+        auth.login("staff@example.com", lang=lang)
+        html = client.get(f"/{lang}/manage/{product.shop.slug}/orders").get_data(as_text=True)
+        assert waiting in html
+        page = f"/{lang}/manage/{product.shop.slug}/orders/{part.number}"
+        html = client.get(page).get_data(as_text=True)
+        assert waiting in html and wrong not in html
+        auth.logout(lang=lang)
+    # The cooperative confirms by packing; then the buyer can no longer cancel.
+    auth.login("staff@example.com", lang="en")
+    assert staff_post(client, part, "pack").status_code == 302
+    assert events_of(part)[-1] == ("awaiting_confirmation", "packed", "staff@example.com")
 
 
 def test_buyer_cancels_an_unpaid_transfer_order_as_a_whole(client, auth, bank_account):
@@ -293,7 +366,7 @@ def test_staff_see_and_move_only_their_own_shops_orders(client, auth, cod_order)
     # through their own shop's URL the order simply does not exist
     assert client.get(f"/en/manage/{other_shop.slug}/orders/{part.number}").status_code == 404
     assert client.post(f"/en/manage/{other_shop.slug}/orders/{part.number}/pack").status_code == 404
-    assert order(placed.number).shop_orders[0].status == "pending_payment"
+    assert order(placed.number).shop_orders[0].status == "awaiting_confirmation"
 
 
 def test_staff_order_list_filters_by_status_and_search(client, auth, cod_order):
@@ -357,19 +430,27 @@ def test_flask_orders_expire_cancels_unpaid_transfer_orders_and_returns_their_st
         None,  # the system did it
     )
     assert order(fresh.number).shop_orders[0].status == "pending_payment"
-    assert order(cod.number).shop_orders[0].status == "pending_payment"
+    assert order(cod.number).shop_orders[0].status == "awaiting_confirmation"
     assert stock_of(product) == 3
     assert "0 unpaid order(s) expired." in runner.invoke(args=["orders", "expire"]).output
 
 
-def test_the_order_page_expires_an_overdue_order_when_opened(client, auth, bank_account):
+def test_the_order_page_reads_an_overdue_order_as_expired_and_the_job_expires_it(
+    app, client, auth, runner, bank_account
+):
     product = ProductFactory(stock=5)
     auth.login(buyer().email, lang="en")
     placed = placed_order(client, [(product, 2)], "bank_transfer", lang="en")
-    db.session.get(type(placed), placed.id).expires_at = utcnow() - timedelta(seconds=1)
-    db.session.commit()
-    html = client.get(f"/en/orders/{placed.number}").get_data(as_text=True)
-    assert "Not paid in time" in html and "<svg" not in html and "Cancelled" in html
+    deadline = app.config["BANK_TRANSFER_TIMEOUT_MINUTES"]
+    with clock.advanced_by(timedelta(minutes=deadline, seconds=1)):
+        html = client.get(f"/en/orders/{placed.number}").get_data(as_text=True)
+        assert "Not paid in time" in html and "<svg" not in html and "Cancelled" in html
+        assert "Cancel order" not in html
+        assert stock_of(product) == 3  # the page only reads: the job gives the stock back
+        assert order(placed.number).shop_orders[0].status == "pending_payment"
+
+        assert "1 unpaid order(s) expired." in runner.invoke(args=["orders", "expire"]).output
+    assert order(placed.number).shop_orders[0].status == "cancelled"
     assert stock_of(product) == 5
 
 
@@ -385,3 +466,85 @@ def test_a_paid_transfer_order_never_expires(client, auth, runner, bank_account)
     db.session.commit()
     assert "0 unpaid order(s) expired." in runner.invoke(args=["orders", "expire"]).output
     assert order(placed.number).shop_orders[0].status == "paid"
+
+
+# --- what the buyer reads about money --------------------------------------------------------
+
+
+def test_paid_timeline_names_each_parts_own_amount(client, auth, bank_account):
+    placed, _, _, tea_part, rice_part = two_cooperatives_order(client, auth, "bank_transfer")
+    auth.logout(lang="en")
+    UserFactory(email="admin@example.com", role="admin")
+    auth.login("admin@example.com", lang="en")
+    client.post(f"/en/orders/{placed.number}/confirm-transfer", data={"reference": "FT78"})
+    notes = {e.shop_order_id: e.note for e in order(placed.number).events if e.to_status == "paid"}
+    # 2 × 100.000 + 30.000 and 3 × 50.000 + 30.000; the whole order is 410.000 ₫
+    assert notes == {
+        tea_part.id: "Đã nhận thanh toán: 230.000\xa0₫",
+        rice_part.id: "Đã nhận thanh toán: 180.000\xa0₫",
+    }
+
+
+def test_order_history_total_leaves_out_cancelled_and_refunded_parts(client, auth):
+    placed, _, _, tea_part, rice_part = two_cooperatives_order(client, auth)
+    html = client.get("/en/orders").get_data(as_text=True)
+    assert "₫410,000" in html
+    client.post(f"/en/orders/{placed.number}/cancel", data={"shop_order_id": tea_part.id})
+    html = client.get("/en/orders").get_data(as_text=True)
+    row = html[html.index(placed.number) :]
+    assert "₫180,000" in row and "of ₫410,000 ordered" in row
+
+    # The rice arrives, one bag is refunded: the buyer paid ₫130,000 in the end.
+    auth.logout(lang="en")
+    staff_of(rice_part.shop, email="rice@example.com")
+    auth.login("rice@example.com", lang="en")
+    for action, data in (
+        ("pack", {}),
+        ("ship", {"carrier": "GHN", "tracking_number": "G1"}),
+        ("deliver", {}),
+    ):
+        assert staff_post(client, rice_part, action, **data).status_code == 302
+    line = rice_part.lines[0]
+    data = {"reason": "Torn bag", "refund_lines": "1", f"qty-{line.id}": "1"}
+    assert staff_post(client, rice_part, "refund", **data).status_code == 302
+    auth.logout(lang="en")
+    auth.login("buyer@example.com", lang="en")
+    html = client.get("/vi/orders").get_data(as_text=True)
+    row = html[html.index(placed.number) :]
+    assert "130.000\xa0₫" in row and "410.000\xa0₫" in row
+
+
+def run_migration_step(name: str, step: str) -> None:
+    """Run one migration's upgrade() or downgrade() on the test database, as Alembic would."""
+    import importlib.util
+    from pathlib import Path
+
+    from alembic.migration import MigrationContext
+    from alembic.operations import Operations
+
+    path = next(Path("migrations/versions").glob(f"*_{name}_*.py"))
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    db.session.remove()
+    with (
+        db.engine.begin() as connection,
+        Operations.context(MigrationContext.configure(connection)),
+    ):
+        getattr(module, step)()
+
+
+def test_the_migration_moves_open_cod_orders_to_awaiting_confirmation(client, auth, bank_account):
+    product = ProductFactory(stock=10)
+    auth.login(buyer().email, lang="en")
+    cod = placed_order(client, [(product, 1)], "cod").number
+    transfer = placed_order(client, [(product, 1)], "bank_transfer").number
+
+    run_migration_step("c1a000000001", "downgrade")  # the rows as they were written before
+    assert order(cod).shop_orders[0].status == "pending_payment"
+    assert [e.to_status for e in order(cod).events] == ["pending_payment"]
+
+    run_migration_step("c1a000000001", "upgrade")
+    assert order(cod).shop_orders[0].status == "awaiting_confirmation"
+    assert [e.to_status for e in order(cod).events] == ["awaiting_confirmation"]
+    assert order(transfer).shop_orders[0].status == "pending_payment"  # still unpaid

@@ -21,14 +21,16 @@ from app.models import (
     LedgerEntry,
     LedgerTransaction,
     Payout,
+    PayoutRun,
     PayoutShopOrder,
     Refund,
     ShopOrder,
 )
 from app.orders import services as orders
 from app.payouts import ledger, services
-from tests.factories import ProductFactory, ShopFactory, UserFactory, staff_of
+from tests.factories import ProductFactory, ShopFactory, staff_of
 from tests.shopping import (  # noqa: F401
+    as_a_request,
     buyer,
     fake_stripe,
     order,
@@ -44,33 +46,17 @@ BANK_DETAILS = {
 }
 
 
-@pytest.fixture
-def coop(app, tmp_path):
-    """A cooperative selling tea at 100,000 đ, with bank details, one staff member and a buyer."""
-    app.config["PAYOUT_BATCH_DIR"] = str(tmp_path / "batches")
-    shop = ShopFactory(
-        slug="htx-ea-kar",
-        payout_bank_bin="970436",
-        payout_account_no="0011001234567",
-        payout_account_holder="Hợp tác xã Ea Kar",
-    )
-    product = ProductFactory(shop=shop, name_en="Green tea", price_vnd=100_000, stock=100)
-    staff = staff_of(shop, email="staff@example.com")
-    buyer()
-    admin = UserFactory(email="admin@example.com", role="admin")
-    return shop, product, staff, admin
-
-
 def sell(client, auth, product, qty: int, staff, deliver: bool = True) -> ShopOrder:
     """A buyer orders (cash on delivery); staff pack, ship and (by default) deliver it."""
     auth.login("buyer@example.com", lang="en")
     placed = placed_order(client, [(product, qty)])
     auth.logout(lang="en")
     shop_order = db.session.get(ShopOrder, placed.shop_orders[0].id)
-    orders.pack(staff, shop_order)
-    orders.ship(staff, shop_order, "Viettel Post", f"VT{shop_order.id}")
-    if deliver:
-        orders.deliver(staff, shop_order)
+    with as_a_request():
+        orders.pack(staff, shop_order)
+        orders.ship(staff, shop_order, "Viettel Post", f"VT{shop_order.id}")
+        if deliver:
+            orders.deliver(staff, shop_order)
     return shop_order
 
 
@@ -124,11 +110,13 @@ def test_sale_delivery_window_payout_refund_negative_balance_and_next_sale_nets_
         "balance_vnd": 0,
     }
     payout = db.session.get(Payout, report.payouts[0].payout_id)
-    services.mark_paid(admin, payout, "FT2633400123")
+    with as_a_request():
+        services.mark_paid(admin, payout, "FT2633400123")
     assert db.session.get(Payout, payout.id).status == "paid"
 
     # The buyer sends one unit back after the payout: 100,000 refunded, 8,000 commission back.
-    orders.refund(staff, db.session.get(ShopOrder, first.id), {first.lines[0].id: 1}, "Bị vỡ")
+    with as_a_request():
+        orders.refund(staff, db.session.get(ShopOrder, first.id), {first.lines[0].id: 1}, "Bị vỡ")
     assert balance(shop)["available_vnd"] == -92_000
     assert balance(shop)["balance_vnd"] == -92_000
     assert services.run_payouts().payouts == []  # nothing to pay while negative
@@ -160,6 +148,22 @@ def test_a_second_run_at_once_or_later_pays_nothing_more(app, client, auth, coop
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Payout)) == 1
 
 
+def test_a_run_that_pays_nobody_is_not_recorded_but_releases_stay(app, client, auth, coop):
+    shop, product, staff, _admin = coop
+    shop.payout_bank_bin = None  # nowhere to send it: the shop is skipped
+    db.session.commit()
+    sell(client, auth, product, 1, staff)
+    window_passes(app)
+    auth.login("admin@example.com", lang="en")
+
+    done = client.post("/en/admin/payouts/run", data={"run": "1"}, follow_redirects=True)
+
+    assert "Nothing to pay: no balance has reached its minimum." in done.get_data(as_text=True)
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(PayoutRun)) == 0
+    assert balance(shop)["available_vnd"] == 122_000  # released by the run all the same
+    assert services.run_payouts().run_id is None
+
+
 def test_dry_run_previews_and_changes_nothing(app, client, auth, coop):
     shop, product, staff, _admin = coop
     sell(client, auth, product, 1, staff)
@@ -180,7 +184,8 @@ def test_a_failed_bank_payout_puts_the_money_back_and_the_next_run_pays_it(app, 
     payout_id = services.run_payouts().payouts[0].payout_id
     assert balance(shop)["available_vnd"] == 0
 
-    services.mark_failed(admin, db.session.get(Payout, payout_id), "Tài khoản không tồn tại")
+    with as_a_request():
+        services.mark_failed(admin, db.session.get(Payout, payout_id), "Tài khoản không tồn tại")
     payout = db.session.get(Payout, payout_id)
     assert (payout.status, payout.failure_reason) == ("failed", "Tài khoản không tồn tại")
     assert balance(shop) == {
@@ -234,7 +239,8 @@ def test_the_same_event_posted_twice_changes_nothing(app, client, auth, coop):
 def test_refund_inside_the_window_comes_off_pending(app, client, auth, coop):
     shop, product, staff, _admin = coop
     shop_order = sell(client, auth, product, 2, staff)
-    orders.refund(staff, db.session.get(ShopOrder, shop_order.id), None, "Hàng hỏng")
+    with as_a_request():
+        orders.refund(staff, db.session.get(ShopOrder, shop_order.id), None, "Hàng hỏng")
     assert balance(shop)["pending_vnd"] == 0  # everything refunded, commission all back
     commission = db.session.scalar(
         sa.select(sa.func.sum(LedgerEntry.amount_vnd))
@@ -289,7 +295,8 @@ def test_manual_adjustment_needs_an_admin_and_a_reason_and_is_audited(app, coop)
         services.adjust(admin, shop, 50_000, "   ")
     assert db.session.scalar(sa.select(sa.func.count()).select_from(LedgerTransaction)) == 0
 
-    services.adjust(admin, shop, -20_000, "Phí vận chuyển thu thiếu")
+    with as_a_request():
+        services.adjust(admin, shop, -20_000, "Phí vận chuyển thu thiếu")
     assert balance(shop)["available_vnd"] == -20_000
     entry = db.session.scalar(sa.select(AuditEntry).where(AuditEntry.action == "payout.adjust"))
     assert (entry.actor_id, entry.reason, entry.details) == (
@@ -316,6 +323,8 @@ def onboard(client, auth, shop, fake) -> str:
     )
     fake.complete_onboarding(account_id)
     page = client.get(f"/en/manage/{shop.slug}/payouts/settings?stripe=return")
+    assert "Onboarding not finished" in page.get_data(as_text=True)  # a page only reads
+    page = client.post(f"/en/manage/{shop.slug}/payouts/stripe/status", follow_redirects=True)
     assert "Payouts are sent to your Stripe account" in page.get_data(as_text=True)
     auth.logout(lang="en")
     return account_id
@@ -345,9 +354,10 @@ def test_connect_transfer_carries_the_order_number_and_a_refund_reverses_it(
     assert balance(shop)["paid_out_vnd"] == 214_000
 
     # A refund after the transfer takes the shop's share back from it.
-    orders.refund(
-        staff, db.session.get(ShopOrder, shop_order.id), {shop_order.lines[0].id: 1}, "Vỡ"
-    )
+    with as_a_request():
+        orders.refund(
+            staff, db.session.get(ShopOrder, shop_order.id), {shop_order.lines[0].id: 1}, "Vỡ"
+        )
     transfer = fake_stripe.transfers[payout.stripe_transfer_id]
     assert transfer["amount_reversed"] == 92_000
     assert balance(shop) == {
@@ -383,9 +393,11 @@ def test_statement_closing_balance_equals_the_ledger(app, client, auth, coop):
     first = sell(client, auth, product, 2, staff)
     window_passes(app)
     services.run_payouts()
-    orders.refund(staff, db.session.get(ShopOrder, first.id), {first.lines[0].id: 1}, "Vỡ")
+    with as_a_request():
+        orders.refund(staff, db.session.get(ShopOrder, first.id), {first.lines[0].id: 1}, "Vỡ")
     sell(client, auth, product, 1, staff)
-    services.adjust(admin, shop, 5_000, "Bù phí")
+    with as_a_request():
+        services.adjust(admin, shop, 5_000, "Bù phí")
 
     year, month = services.current_month()
     stmt = services.statement(staff, shop, year, month)
@@ -436,9 +448,11 @@ def test_staff_see_balance_statement_printable_view_and_csv(app, client, auth, c
         "gross_vnd",
         "commission_vnd",
         "net_vnd",
+        "tax_withheld_vnd",
     ]
-    assert rows[2][1:3] == ["sale", sold.number] and rows[2][4:] == ["230000", "-16000", "214000"]
-    assert rows[-1][1:] == ["closing_balance", "", "", "", "", "214000"]
+    assert rows[2][1:3] == ["sale", sold.number]
+    assert rows[2][4:] == ["230000", "-16000", "214000", "0"]  # a cooperative: nothing withheld
+    assert rows[-1][1:] == ["closing_balance", "", "", "", "", "214000", ""]
 
     assert client.get(f"/en/manage/{shop.slug}/payouts/statements/2026-13").status_code == 404
 
@@ -456,6 +470,43 @@ def test_staff_save_bank_details_and_a_bad_bin_is_refused(app, client, auth, coo
     assert saved.status_code == 302
     db.session.expire_all()
     assert (shop.payout_bank_bin, shop.payout_account_no) == ("970418", "1234567890")
+
+
+def test_staff_pick_their_bank_by_name_and_the_bin_is_stored(app, client, auth, coop):
+    shop, _product, _staff, _admin = coop
+    auth.login("staff@example.com", lang="vi")
+    url = f"/vi/manage/{shop.slug}/payouts/settings"
+    html = client.get(url).get_data(as_text=True)
+    assert "<select" in html and 'name="bank_bin"' in html
+    assert '<option selected value="970436">Vietcombank – Ngân hàng TMCP Ngoại thương' in html
+    assert '<option value="970446">Co-opBank – Ngân hàng Hợp tác xã Việt Nam' in html
+    assert 'type="text" value="970436"' not in html  # no code to type
+
+    saved = client.post(url, data={**BANK_DETAILS, "bank_bin": "970446"})
+    assert saved.status_code == 302
+    db.session.expire_all()
+    assert shop.payout_bank_bin == "970446"
+
+    unknown = client.post(url, data={**BANK_DETAILS, "bank_bin": "123456"})
+    assert unknown.status_code == 400
+    assert "Chọn ngân hàng của bạn trong danh sách." in unknown.get_data(as_text=True)
+    missing = client.post(url, data={**BANK_DETAILS, "bank_bin": ""})
+    assert missing.status_code == 400
+    assert "Chọn ngân hàng của bạn." in missing.get_data(as_text=True)
+    db.session.expire_all()
+    assert shop.payout_bank_bin == "970446"
+
+
+def test_a_stored_bin_missing_from_the_bank_list_is_kept(app, client, auth, coop):
+    shop, _product, _staff, _admin = coop
+    shop.payout_bank_bin = "970999"
+    db.session.commit()
+    auth.login("staff@example.com", lang="en")
+    url = f"/en/manage/{shop.slug}/payouts/settings"
+    assert '<option selected value="970999">970999</option>' in client.get(url).get_data(
+        as_text=True
+    )
+    assert client.post(url, data={**BANK_DETAILS, "bank_bin": "970999"}).status_code == 302
 
 
 @pytest.mark.parametrize(
@@ -641,9 +692,12 @@ def test_card_sale_paid_out_by_connect_then_refunded_by_card_reverses_the_transf
     shop, product, staff, _admin = coop
     onboard(client, auth, shop, fake_stripe)
     shop_order = paid_by_card(client, auth, product, 2, fake_stripe)
-    orders.pack(staff, shop_order)
-    orders.ship(staff, shop_order, "GHN", "GHN1")
-    orders.deliver(staff, shop_order)
+    with as_a_request():
+        orders.pack(staff, shop_order)
+    with as_a_request():
+        orders.ship(staff, shop_order, "GHN", "GHN1")
+    with as_a_request():
+        orders.deliver(staff, shop_order)
     window_passes(app)
 
     payout = db.session.get(Payout, services.run_payouts().payouts[0].payout_id)
@@ -652,9 +706,10 @@ def test_card_sale_paid_out_by_connect_then_refunded_by_card_reverses_the_transf
         == shop_order.order.number
     )
 
-    orders.refund(
-        staff, db.session.get(ShopOrder, shop_order.id), {shop_order.lines[0].id: 1}, "Vỡ"
-    )
+    with as_a_request():
+        orders.refund(
+            staff, db.session.get(ShopOrder, shop_order.id), {shop_order.lines[0].id: 1}, "Vỡ"
+        )
     (refund,) = fake_stripe.refunds.values()
     assert refund["amount"] == 100_000  # the buyer's card gets the unit back
     assert fake_stripe.transfers[payout.stripe_transfer_id]["amount_reversed"] == 92_000
@@ -664,7 +719,8 @@ def test_card_sale_paid_out_by_connect_then_refunded_by_card_reverses_the_transf
 
 def test_ledger_rows_cannot_be_changed_or_deleted(app, coop):
     shop, _product, _staff, admin = coop
-    services.adjust(admin, shop, 10_000, "Bù phí")
+    with as_a_request():
+        services.adjust(admin, shop, 10_000, "Bù phí")
     entry = db.session.scalar(sa.select(LedgerEntry))
     entry.amount_vnd = 1
     with pytest.raises(ValueError, match="append-only"):
@@ -734,9 +790,12 @@ def refund_in_dashboard(client, fake, shop_order: ShopOrder, amount: int):
 
 
 def deliver(staff, shop_order: ShopOrder) -> None:
-    orders.pack(staff, shop_order)
-    orders.ship(staff, shop_order, "GHN", f"GHN{shop_order.id}")
-    orders.deliver(staff, db.session.get(ShopOrder, shop_order.id))
+    with as_a_request():
+        orders.pack(staff, shop_order)
+    with as_a_request():
+        orders.ship(staff, shop_order, "GHN", f"GHN{shop_order.id}")
+    with as_a_request():
+        orders.deliver(staff, db.session.get(ShopOrder, shop_order.id))
 
 
 def test_a_dashboard_refund_after_delivery_comes_off_the_cooperatives_balance(
@@ -767,7 +826,8 @@ def test_a_dashboard_refund_after_delivery_comes_off_the_cooperatives_balance(
     assert page.count("₫50,000 was refunded outside Chợ HTX (in Stripe).") == 2  # refund, timeline
 
     # The parcel comes back after all: refunding "everything" sends what is left.
-    orders.refund(staff, db.session.get(ShopOrder, shop_order.id), None, "Trả hàng")
+    with as_a_request():
+        orders.refund(staff, db.session.get(ShopOrder, shop_order.id), None, "Trả hàng")
     assert [r["amount"] for r in fake_stripe.refunds.values()] == [50_000, 180_000]
     assert balance(shop)["pending_vnd"] == 0
     assert db.session.get(ShopOrder, shop_order.id).order.payment_status == "refunded"
@@ -796,7 +856,8 @@ def test_cancelling_after_a_dashboard_refund_returns_only_what_is_left(
     shop, product, staff, _admin = coop
     shop_order = paid_by_card(client, auth, product, 2, fake_stripe)
     refund_in_dashboard(client, fake_stripe, shop_order, 30_000)
-    orders.staff_cancel(staff, db.session.get(ShopOrder, shop_order.id), "Hết hàng")
+    with as_a_request():
+        orders.staff_cancel(staff, db.session.get(ShopOrder, shop_order.id), "Hết hàng")
     assert [r["amount"] for r in fake_stripe.refunds.values()] == [30_000, 200_000]
     assert db.session.get(ShopOrder, shop_order.id).order.payment_status == "refunded"
     assert db.session.scalars(sa.select(LedgerTransaction)).all() == []
@@ -834,3 +895,37 @@ def test_split_in_proportion_adds_up_exactly():
     assert split_in_proportion(10, [10, 10, 10]) == [4, 3, 3]
     assert split_in_proportion(999, [100, 200]) == [100, 200]  # never more than is left
     assert split_in_proportion(5, [0, 0]) == [0, 0]
+
+
+def test_a_retried_refund_goes_out_as_a_first_one_does_and_reverses_the_transfer(
+    app, client, auth, coop, fake_stripe
+):
+    shop, product, staff, _admin = coop
+    onboard(client, auth, shop, fake_stripe)
+    shop_order = paid_by_card(client, auth, product, 2, fake_stripe)
+    deliver(staff, shop_order)
+    window_passes(app)
+    payout = db.session.get(Payout, services.run_payouts().payouts[0].payout_id)
+    intent = shop_order.order.stripe_payment_intent_id
+    shop_order.order.stripe_payment_intent_id = "pi_unknown"  # Stripe will refuse the refund
+    db.session.commit()
+
+    auth.login("staff@example.com", lang="en")
+    base = f"/en/manage/{shop.slug}/orders/{shop_order.number}"
+    line_id = shop_order.lines[0].id
+    response = client.post(f"{base}/refund", data={"reason": "Vỡ", f"qty-{line_id}": "1"})
+    assert response.status_code == 409 and "Stripe did not refund" in response.get_data(True)
+    refund = db.session.scalar(sa.select(Refund))
+    assert refund.status == "failed"
+    assert fake_stripe.transfers[payout.stripe_transfer_id]["amount_reversed"] == 0
+
+    db.session.get(ShopOrder, shop_order.id).order.stripe_payment_intent_id = intent
+    db.session.commit()
+    response = client.post(f"/en/manage/{shop.slug}/refunds/{refund.id}/retry")
+
+    assert response.status_code == 302
+    assert [r["amount"] for r in fake_stripe.refunds.values()] == [100_000]
+    # The cooperative's share (100,000 less 8% commission) comes back from the transfer.
+    assert fake_stripe.transfers[payout.stripe_transfer_id]["amount_reversed"] == 92_000
+    assert balance(shop)["balance_vnd"] == 0
+    assert_books_balance()

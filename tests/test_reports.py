@@ -58,7 +58,7 @@ def test_signed_in_buyer_reports_a_shop(client, auth, product):
         ({}, "Choose a reason"),
         ({"reason": "bribery"}, "Not a valid choice"),
         ({"reason": "other", "text": ""}, "Describe the problem"),
-        ({"reason": "spam", "text": "x" * 1001}, "at most 1000 characters"),
+        ({"reason": "spam", "text": "x" * 1001}, "at most 1,000 characters"),
     ],
 )
 def test_bad_reports_are_refused_with_a_message(client, product, data, message):

@@ -271,7 +271,12 @@ def test_register_never_redirects_off_site(client, target):
     response = client.post(
         "/en/register",
         query_string={"next": target},
-        data={"name": "Lan", "email": "lan@example.com", "password": "a-good-password"},
+        data={
+            "name": "Lan",
+            "email": "lan@example.com",
+            "password": "a-good-password",
+            "accept_privacy": "y",
+        },
     )
     assert response.status_code == 302
     assert response.headers["Location"] == "/en/"

@@ -7,7 +7,7 @@ import pytest
 import sqlalchemy as sa
 
 from app.extensions import db
-from app.models import AuditEntry, Shop, ShopDocument, ShopStatus
+from app.models import AuditEntry, PolicyAcceptance, Shop, ShopDocument, ShopStatus
 from tests.admin_data import text_of
 from tests.factories import ShopFactory, UserFactory, image_bytes, province, staff_of
 
@@ -24,6 +24,7 @@ def registration(**overrides):
         "address": "Thôn 3",
         "phone": "0912 345 678",
         "legal_representative": "Lò Văn Pọm",
+        "accept_rules": "y",
         "documents": [(io.BytesIO(PDF), "giay-phep.pdf")],
     }
     data.update(overrides)
@@ -53,7 +54,10 @@ def test_staff_registration_creates_a_pending_shop_they_manage(client, member):
     db.session.refresh(member)
     assert member.role == "staff" and member.shops == [shop]
     assert [d.filename for d in shop.documents] == ["giay-phep.pdf"]
-    assert db.session.scalar(sa.select(AuditEntry.action)) == "shop.register"
+    actions = db.session.scalars(sa.select(AuditEntry.action)).all()
+    assert sorted(actions) == ["policy.accept", "shop.register"]
+    acceptance = db.session.scalar(sa.select(PolicyAcceptance))
+    assert acceptance.shop_id == shop.id and acceptance.way == "shop_registration"
     assert client.get(f"/en/s/{shop.slug}").status_code == 404
     page = text_of(client.get(f"/en/manage/{shop.slug}/products"))
     assert "Waiting for verification" in page
@@ -175,3 +179,10 @@ def test_other_roles_do_not_register_cooperatives(client, auth, role):
 
 def test_buyers_profile_offers_to_register_a_cooperative(client, member):
     assert "register your cooperative" in client.get("/en/account").get_data(as_text=True)
+
+
+def test_registration_without_accepting_the_operating_rules_is_refused(client, member):
+    response = register(client, accept_rules="")
+    assert response.status_code == 400
+    assert "Accept the operating rules to register." in response.get_data(as_text=True)
+    assert db.session.scalar(sa.select(Shop)) is None

@@ -72,11 +72,16 @@ def test_card_checkout_creates_one_payment_intent_for_the_whole_order_in_vnd(
     keys = [key for _api_key, key in fake_stripe._idempotency]
     assert f"order-{placed.number}-payment-intent" in keys
 
+    calls = len(fake_stripe.requests)
     html = client.get(f"/en/orders/{placed.number}").get_data(as_text=True)
-    assert f'data-client-secret="{intent["client_secret"]}"' in html
+    assert f'data-intent-url="/en/orders/{placed.number}/card"' in html
     assert 'data-publishable-key="pk_test_chohtx"' in html
     assert "js/checkout.js" in html and "Pay ₫230,000" in html
-    assert len(fake_stripe.payment_intents) == 1  # the page retrieves, never creates again
+    assert len(fake_stripe.requests) == calls  # the page only reads: Stripe is not called
+    card = client.post(f"/en/orders/{placed.number}/card")  # what the card form asks
+    assert card.status_code == 200 and card.json["client_secret"] == intent["client_secret"]
+    assert card.json["publishable_key"] == "pk_test_chohtx"
+    assert len(fake_stripe.payment_intents) == 1  # the form retrieves, never creates again
 
 
 def test_succeeded_webhook_marks_the_order_paid(client, card_order, fake_stripe):
@@ -97,7 +102,8 @@ def test_succeeded_webhook_marks_the_order_paid(client, card_order, fake_stripe)
     )
     assert paid.events[-1].from_status == "pending_payment" and paid.events[-1].actor is None
     html = client.get(f"/en/orders/{placed.number}").get_data(as_text=True)
-    assert "data-client-secret" not in html and "Paid" in html
+    assert "data-intent-url" not in html and "Paid" in html
+    assert client.post(f"/en/orders/{placed.number}/card").status_code == 409
 
 
 @pytest.mark.parametrize(
@@ -158,7 +164,9 @@ def test_a_declined_attempt_shows_why_and_the_buyer_can_try_again(
     assert post_event(client, fake_stripe, failed).json["outcome"] == "failed"
     html = client.get(f"/en/orders/{placed.number}").get_data(as_text=True)
     assert "The last payment attempt failed: Your card was declined." in html
-    assert "data-client-secret" in html  # the same intent takes another card
+    assert "data-intent-url" in html  # the same intent takes another card
+    again = client.post(f"/en/orders/{placed.number}/card").json
+    assert again["client_secret"].startswith(placed.stripe_payment_intent_id)
 
     post_event(client, fake_stripe, pay(fake_stripe, placed))
     paid = order(placed.number)
@@ -403,8 +411,10 @@ def test_an_unreachable_stripe_never_breaks_checkout(app, client, auth, fake_str
     placed = placed_order(client, [(product, 1)], "card", lang="en")
     assert placed.stripe_payment_intent_id is None and stock_of(product) == 2
     response = client.get(f"/en/orders/{placed.number}")
-    assert response.status_code == 200
-    assert "Card payment is unavailable right now" in response.get_data(as_text=True)
+    assert response.status_code == 200 and "data-intent-url" in response.get_data(as_text=True)
+    card = client.post(f"/en/orders/{placed.number}/card")  # the card form asks Stripe
+    assert card.status_code == 503
+    assert "Card payment is unavailable right now" in card.json["error"]
 
 
 def test_webhook_event_body_is_json_checked_after_the_signature(client, fake_stripe):

@@ -85,11 +85,42 @@ def test_lots_no_longer_on_sale_are_not_linked_from_the_product_page(client, pro
     assert client.get("/en/lot/OLD-LOT").status_code == 200  # its packages are still around
 
 
-def test_lot_of_a_product_not_on_sale_is_not_public(client, product):
+def test_lot_of_a_hidden_product_still_opens_and_says_it_is_no_longer_sold(client, product):
+    """QR labels are already on the packages: hiding the product must not break them."""
     make_lot(product)
     product.is_hidden = True
     db.session.commit()
+    for url in ("/en/lot/CF01-2026-10A", "/trace/qr/CF01-2026-10A.svg"):
+        assert client.get(url).status_code == 200
+    page = client.get("/en/lot/CF01-2026-10A").get_data(as_text=True)
+    assert "Lot CF01-2026-10A" in page
+    assert "This product is no longer sold on Chợ HTX" in page
+    assert f'href="/en/p/{product.slug}"' not in page  # the product page is a 404 now
+    assert "Add to cart" not in page
+    vietnamese = client.get("/vi/lot/CF01-2026-10A").get_data(as_text=True)
+    assert "Sản phẩm này không còn được bán trên Chợ HTX" in vietnamese
+
+
+def test_lot_of_a_product_sold_again_links_its_product_page(client, product):
+    make_lot(product)
+    page = client.get("/en/lot/CF01-2026-10A").get_data(as_text=True)
+    assert f'href="/en/p/{product.slug}"' in page and "no longer sold" not in page
+
+
+def test_gs1_link_of_a_hidden_product_still_resolves(client, product):
+    product.gtin = "08934567890120"
+    product.is_hidden = True
+    make_lot(product)
+    response = client.get("/01/08934567890120/10/CF01-2026-10A")
+    assert response.status_code == 307 and response.location.endswith("/vi/lot/CF01-2026-10A")
+
+
+def test_lot_of_a_draft_product_is_not_public(client, product):
+    make_lot(product)
+    product.status = "draft"
+    db.session.commit()
     assert client.get("/en/lot/CF01-2026-10A").status_code == 404
+    assert client.get("/trace/qr/CF01-2026-10A.svg").status_code == 404
     assert client.get("/en/lot/NO-SUCH-LOT").status_code == 404
 
 

@@ -12,7 +12,9 @@ from app.accounts.forms import (
     ResetRequestForm,
 )
 from app.i18n import current_lang
+from app.notifications import services as notifications
 from app.orders.cart import merge_guest_cart
+from app.privacy.services import record_registration_consents
 from app.security import rate_limited, safe_redirect_target
 
 
@@ -57,6 +59,7 @@ def register():
         except services.AccountError as error:
             form.email.errors.append(str(error))
         else:
+            record_registration_consents(user, marketing=form.accept_marketing.data)
             login_user(user)
             merge_guest_cart(user)
             flash(_("Your account is ready."), "success")
@@ -79,7 +82,12 @@ def profile():
         services.update_profile(current_user, form.name.data, form.locale.data)
         flash(_("Your profile is saved."), "success")
         return redirect(url_for("accounts.profile"))
-    return render_template("accounts/profile.html", form=form), 400 if form.is_submitted() else 200
+    return render_template(
+        "accounts/profile.html",
+        form=form,
+        notification_kinds=notifications.kinds_shown_to(current_user),
+        notifications_off=notifications.opted_out_kinds(current_user),
+    ), 400 if form.is_submitted() else 200
 
 
 @bp.route("/account/password", methods=["GET", "POST"])

@@ -35,7 +35,7 @@ def create_user(
     user = User(email=normalise_email(email), name=name.strip(), role=role, locale=locale)
     user.set_password(password)
     db.session.add(user)
-    db.session.commit()
+    db.session.flush()
     return user
 
 
@@ -49,14 +49,14 @@ def authenticate(email: str, password: str) -> User | None:
 def update_profile(user: User, name: str, locale: str) -> None:
     user.name = name.strip()
     user.locale = locale
-    db.session.commit()
+    db.session.flush()
 
 
 def change_password(user: User, current: str, new: str) -> None:
     if not user.check_password(current):
         raise AccountError(_("The current password is wrong."))
     user.set_password(new)
-    db.session.commit()
+    db.session.flush()
 
 
 def _reset_serializer() -> URLSafeTimedSerializer:
@@ -101,4 +101,4 @@ def user_for_reset_token(token: str) -> User | None:
 
 def reset_password(user: User, new: str) -> None:
     user.set_password(new)
-    db.session.commit()
+    db.session.flush()

@@ -1,9 +1,8 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectField, SelectMultipleField, TextAreaField
-from wtforms.validators import InputRequired, Length
+from wtforms.validators import InputRequired
 
-from app.forms import choices
+from app.forms import Length, SiteForm, choices
 from app.models import ROLES
 from app.validators import MAX_REASON
 
@@ -23,14 +22,14 @@ def reason_field(label=_l("Reason")) -> TextAreaField:
     )
 
 
-class DecisionForm(FlaskForm):
+class DecisionForm(SiteForm):
     """One decision on one shop, report or review: the action comes from the button."""
 
     action = HiddenField(validators=[InputRequired(_l("Choose an action."))])
     reason = reason_field()
 
 
-class ProductDecisionForm(FlaskForm):
+class ProductDecisionForm(SiteForm):
     """Bulk moderation: the ticked products, one action, one reason."""
 
     product_ids = SelectMultipleField(coerce=int, validate_choice=False)
@@ -47,9 +46,41 @@ class ProductDecisionForm(FlaskForm):
     reason = reason_field()
 
 
-class RoleForm(FlaskForm):
+class RoleForm(SiteForm):
     role = SelectField(_l("Role"), choices=choices((r, r) for r in ROLES))
-
-
-class ActiveForm(FlaskForm):
     reason = reason_field()
+
+
+class ActiveForm(SiteForm):
+    reason = reason_field()
+
+
+class VerificationForm(SiteForm):
+    """An admin's check of a shop's registration data: how, and which facts."""
+
+    method = SelectField(
+        _l("How it was verified"),
+        choices=choices(
+            [
+                ("documents", _l("Registration certificate checked against the uploaded scan")),
+                ("business_portal", _l("Looked up on the National Business Registration Portal")),
+                ("tax_portal", _l("Tax code looked up with the tax authority")),
+                ("in_person", _l("Original papers seen in person")),
+            ]
+        ),
+    )
+    checks = SelectMultipleField(
+        _l("What was checked"),
+        choices=choices(
+            [
+                ("name", _l("Registered name")),
+                ("tax_code", _l("Registration / tax code")),
+                ("address", _l("Address")),
+                ("representative", _l("Legal representative")),
+                ("phone", _l("Phone")),
+                ("seller_kind", _l("Kind of seller")),
+            ]
+        ),
+        validators=[InputRequired(_l("Tick what was checked."))],
+    )
+    notes = TextAreaField(_l("Notes"), validators=[Length(max=2000)])

@@ -14,7 +14,13 @@ from flask_login import current_user
 from app.accounts.permissions import role_required
 from app.admin import bp, services, stats
 from app.admin.charts import bar_chart
-from app.admin.forms import ActiveForm, DecisionForm, ProductDecisionForm, RoleForm
+from app.admin.forms import (
+    ActiveForm,
+    DecisionForm,
+    ProductDecisionForm,
+    RoleForm,
+    VerificationForm,
+)
 from app.catalog import moderation
 from app.catalog.services import all_categories
 from app.extensions import db
@@ -81,7 +87,6 @@ def shop_detail(shop_id: int):
         try:
             shops.decide_shop(current_user, shop, form.action.data, form.reason.data)
         except (shops.ShopError, ReasonError) as error:
-            db.session.rollback()
             form.reason.errors.append(str(error))
         else:
             flash(
@@ -102,8 +107,45 @@ def shop_detail(shop_id: int):
             form=form,
             duplicates=shops.shops_with_tax_code(shop),
             tax_code_ok=bool(shop.tax_code) and is_tax_code(shop.tax_code),
+            verify_form=VerificationForm(formdata=None),
+            verification=shops.latest_verification(shop),
         ),
         400 if form.is_submitted() else 200,
+    )
+
+
+@bp.route("/admin/shops/<int:shop_id>/verify", methods=["POST"])
+@admin_only
+def verify_shop(shop_id: int):
+    """Record a check of the shop's registration data (and open a pending registration)."""
+    shop = db.session.get(Shop, shop_id) or abort(404)
+    verify_form = VerificationForm()
+    if verify_form.validate_on_submit():
+        try:
+            shops.verify_shop(
+                current_user,
+                shop,
+                verify_form.method.data,
+                verify_form.checks.data,
+                verify_form.notes.data,
+            )
+        except shops.ShopError as error:
+            db.session.rollback()
+            verify_form.checks.errors.append(str(error))
+        else:
+            flash(_("%(name)s: verification recorded.", name=tr(shop, "name")), "success")
+            return redirect(url_for("admin.shop_detail", shop_id=shop.id))
+    return (
+        render_template(
+            "admin/shop.html",
+            shop=shop,
+            form=DecisionForm(formdata=None),
+            duplicates=shops.shops_with_tax_code(shop),
+            tax_code_ok=bool(shop.tax_code) and is_tax_code(shop.tax_code),
+            verify_form=verify_form,
+            verification=shops.latest_verification(shop),
+        ),
+        400,
     )
 
 
@@ -131,7 +173,6 @@ def product_queue():
             products = moderation.resolve_products(form.product_ids.data or [])
             count = moderation.decide(current_user, products, form.action.data, form.reason.data)
         except (moderation.ModerationError, ReasonError) as error:
-            db.session.rollback()
             flash(str(error), "error")
         else:
             flash(
@@ -196,7 +237,6 @@ def run_decision(form: DecisionForm, decide, success) -> bool:
     try:
         decide(form.action.data, form.reason.data)
     except DECISION_ERRORS as error:
-        db.session.rollback()
         flash(str(error), "error")
         return False
     flash(success(form.action.data), "success")
@@ -282,8 +322,8 @@ def change_role(user_id: int):
         flash(form_errors(form), "error")
     else:
         try:
-            services.change_role(current_user, user, form.role.data)
-        except services.AdminError as error:
+            services.change_role(current_user, user, form.role.data, form.reason.data)
+        except (services.AdminError, ReasonError) as error:
             flash(str(error), "error")
         else:
             flash(_("%(email)s is now %(role)s.", email=user.email, role=user.role), "success")

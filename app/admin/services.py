@@ -33,7 +33,7 @@ from app.models.base import VIETNAM, utcnow
 from app.reports.services import public_target
 from app.reviews import services as reviews
 from app.shops import services as shops
-from app.validators import ReasonError, clean_reason
+from app.validators import clean_reason
 
 
 class AdminError(ValueError):
@@ -47,11 +47,25 @@ def dashboard_counts() -> dict[str, int]:
     def count(query) -> int:
         return db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
 
+    # Other blueprints' queues are counted through their own queries.
+    from app.ocop.services import admin_queue_query
+    from app.payments.services import pending_transfers
+    from app.payouts.services import waiting_bank_payouts
+
     return {
         "shops": count(sa.select(Shop.id).where(Shop.status == ShopStatus.PENDING)),
         "products": count(sa.select(Product.id).where(Product.status == ProductStatus.PENDING)),
         "reports": count(sa.select(Report.id).where(Report.status == ReportStatus.OPEN)),
         "reviews": count(sa.select(Review.id).where(Review.status == ReviewStatus.HIDDEN)),
+        "certificates": count(admin_queue_query()),
+        "payouts": len(waiting_bank_payouts()),
+        "transfers": len(pending_transfers()),
+        "users": count(sa.select(User.id).where(User.is_active_account.is_(True))),
+        "audit_today": count(
+            sa.select(AuditEntry.id).where(
+                AuditEntry.created_at >= _vietnam_day_start(utcnow().astimezone(VIETNAM).date())
+            )
+        ),
     }
 
 
@@ -132,10 +146,10 @@ def resolve_report(admin: User, report: Report, action: str, reason: str = "") -
     if report.status != ReportStatus.OPEN:
         raise AdminError(_("This report was already handled."))
     if action == "dismiss":
-        note = clean_reason(reason, required=False)
+        note = clean_reason(reason, required=True)  # the reporter is told why nothing changes
         _close([report], ReportStatus.DISMISSED, admin, note)
         record("report.dismiss", report, actor=admin, reason=note, reported=report.target_type)
-        db.session.commit()
+        db.session.flush()
         return
     if action != "act":
         raise AdminError(_("Unknown action."))
@@ -146,19 +160,17 @@ def resolve_report(admin: User, report: Report, action: str, reason: str = "") -
         raise AdminError(_("The reported item is no longer public; dismiss the report."))
     from app.reports.services import open_reports_for
 
+    # The action first: when it is refused, nothing has been written.
+    if report.target_type == "product":
+        moderation.decide(admin, [target], "hide", reason)
+    elif report.target_type == "shop":
+        shops.decide_shop(admin, target, "suspend", reason)
+    else:
+        reviews.set_status(admin, target, hidden=True, reason=reason)
     _close(
         open_reports_for(report.target_type, report.target_id), ReportStatus.ACTIONED, admin, reason
     )
-    try:
-        if report.target_type == "product":
-            moderation.decide(admin, [target], "hide", reason)
-        elif report.target_type == "shop":
-            shops.decide_shop(admin, target, "suspend", reason)
-        else:
-            reviews.set_status(admin, target, hidden=True, reason=reason)
-    except (ReasonError, shops.ShopError, moderation.ModerationError):
-        db.session.rollback()
-        raise
+    db.session.flush()
 
 
 def _close(reports: list[Report], status: str, admin: User, note: str) -> None:
@@ -189,7 +201,8 @@ def _other_active_admins(user: User) -> int:
     )
 
 
-def change_role(admin: User, user: User, role: str) -> None:
+def change_role(admin: User, user: User, role: str, reason: str = "") -> None:
+    """Give a user another role; the reason is required and kept in the audit log."""
     require_admin(admin)
     if role not in ROLES:
         raise AdminError(_("Unknown role."))
@@ -199,9 +212,10 @@ def change_role(admin: User, user: User, role: str) -> None:
         raise AdminError(
             _("%(email)s is the last admin: make someone else admin first.", email=user.email)
         )
-    record("user.role", user, actor=admin, label=user.email, old=user.role, new=role)
+    reason = clean_reason(reason, required=True)
+    record("user.role", user, actor=admin, label=user.email, old=user.role, new=role, reason=reason)
     user.role = role
-    db.session.commit()
+    db.session.flush()
 
 
 def set_active(admin: User, user: User, active: bool, reason: str = "") -> None:
@@ -221,7 +235,7 @@ def set_active(admin: User, user: User, active: bool, reason: str = "") -> None:
         label=user.email,
         reason=reason,
     )
-    db.session.commit()
+    db.session.flush()
 
 
 # --- audit log --------------------------------------------------------------------------

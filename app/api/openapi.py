@@ -24,6 +24,19 @@ def _object(properties: dict, description: str = "") -> dict:
     return schema
 
 
+# Who sells (the seller information block of product and shop pages).
+SELLER = {
+    "legal_name": {"type": "string", "description": "Registered name of the seller."},
+    "tax_code": {"type": ["string", "null"], "description": "Registration / tax code."},
+    "address": {"type": "string"},
+    "phone": {"type": ["string", "null"]},
+    "verified_on": {
+        "type": ["string", "null"],
+        "format": "date",
+        "description": "When Chợ HTX last verified the seller's registration data.",
+    },
+}
+
 SCHEMAS = {
     "Error": _object(
         {
@@ -41,6 +54,7 @@ SCHEMAS = {
             "slug": STRING,
             "name": STRING,
             "province": {**STRING, "description": "Province slug, e.g. dak-lak."},
+            **SELLER,
         }
     ),
     "Ocop": _object(
@@ -91,6 +105,7 @@ SCHEMAS = {
             "description": STRING,
             "lang": LANG,
             "province": {**STRING, "description": "Province slug."},
+            **SELLER,
             "product_count": {"type": "integer", "minimum": 0},
             "image": {"type": ["string", "null"], "format": "uri"},
             "url": URL,

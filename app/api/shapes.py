@@ -5,6 +5,7 @@ from flask import url_for
 from app.i18n import localized
 from app.media import image_url
 from app.models import Product, Shop
+from app.models.base import VIETNAM
 from app.ocop.services import valid_certificate
 
 
@@ -41,20 +42,35 @@ def product_json(product: Product, lang: str) -> dict:
             "slug": product.shop.slug,
             "name": _text(product.shop, "name", lang),
             "province": product.shop.province.slug,
+            **seller_json(product.shop),
         },
         "category": product.category.slug if product.category else None,
         "price_vnd": product.price_vnd,
         "currency": "VND",
         "stock": product.stock,
-        "unit": product.unit or "",
+        "unit": _text(product, "unit", lang),
         "image": image_url(cover.key, "md", external=True) if cover else None,
         "ocop": ocop_json(product, lang),
         "url": url_for("catalog.product_page", lang_code=lang, slug=product.slug, _external=True),
     }
 
 
+def seller_json(shop: Shop) -> dict:
+    """Who sells, as the seller information block shows it (DESIGN.md, "Trading-floor")."""
+    return {
+        "legal_name": shop.registered_name,
+        "tax_code": shop.tax_code,
+        "address": shop.full_address,
+        "phone": shop.phone or None,
+        "verified_on": shop.verified_at.astimezone(VIETNAM).date().isoformat()
+        if shop.verified_at
+        else None,
+    }
+
+
 def shop_json(shop: Shop, lang: str, product_count: int) -> dict:
     return {
+        **seller_json(shop),
         "slug": shop.slug,
         "name": _text(shop, "name", lang),
         "description": _text(shop, "description", lang),

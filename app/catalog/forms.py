@@ -1,18 +1,17 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import IntegerField, SelectField, StringField, SubmitField, TextAreaField
-from wtforms.validators import (
-    DataRequired,
-    InputRequired,
-    Length,
-    NumberRange,
-    Optional,
-    Regexp,
-    ValidationError,
-)
+from wtforms.validators import DataRequired, InputRequired, Optional, Regexp, ValidationError
 
 from app.catalog.services import ProductInput
-from app.forms import OneLanguageRequired, choices, images_field, stripped
+from app.forms import (
+    Length,
+    NumberRange,
+    OneLanguageRequired,
+    SiteForm,
+    choices,
+    images_field,
+    stripped,
+)
 from app.validators import gtin14, is_gtin
 
 
@@ -22,7 +21,7 @@ class GtinCheck:
             raise ValidationError(_l("This is not a valid GTIN: check the digits."))
 
 
-class ProductForm(FlaskForm):
+class ProductForm(SiteForm):
     sku = StringField(
         _l("SKU"),
         validators=[
@@ -48,8 +47,15 @@ class ProductForm(FlaskForm):
     stock = IntegerField(
         _l("Stock"), validators=[Optional(), NumberRange(min=0, max=10_000_000)], default=0
     )
-    unit = StringField(
-        _l("Unit"), validators=[Length(max=40)], description=_l("e.g. bottle 500 ml, bag 1 kg")
+    unit_vi = StringField(
+        _l("Unit (Vietnamese)"),
+        validators=[Length(max=40)],
+        description=_l("e.g. chai 500 ml, gói 1 kg"),
+    )
+    unit_en = StringField(
+        _l("Unit (English)"),
+        validators=[Length(max=40)],
+        description=_l("e.g. 500 ml bottle, 1 kg bag"),
     )
     weight_g = IntegerField(
         _l("Weight (g)"), validators=[Optional(), NumberRange(min=1, max=1_000_000)]
@@ -75,7 +81,8 @@ class ProductForm(FlaskForm):
             category_id=self.category_id.data or None,
             price_vnd=self.price_vnd.data,
             stock=self.stock.data or 0,
-            unit=stripped(self.unit),
+            unit_vi=stripped(self.unit_vi),
+            unit_en=stripped(self.unit_en),
             weight_g=self.weight_g.data,
             gtin=gtin14(stripped(self.gtin)) if stripped(self.gtin) else None,
         )
@@ -84,7 +91,7 @@ class ProductForm(FlaskForm):
         return [f.read() for f in (self.images.data or []) if f and f.filename]
 
 
-class StockForm(FlaskForm):
+class StockForm(SiteForm):
     stock = IntegerField(
         _l("Stock"),
         validators=[

@@ -70,7 +70,7 @@ DECISIONS = {
 
 
 def decide(admin: User, products: Iterable[Product], action: str, reason: str = "") -> int:
-    """Approve, reject, ask for changes on, or hide (after a report) products, in one commit.
+    """Approve, reject, ask for changes on, or hide (after a report) products, all at once.
 
     Returns how many products changed. Staff of each product's shop get an email.
     """
@@ -90,7 +90,7 @@ def decide(admin: User, products: Iterable[Product], action: str, reason: str = 
         if status != ProductStatus.APPROVED:
             product.last_rejected_at = now
         record(audit_action, product, actor=admin, reason=reason, shop=product.shop.slug)
-    db.session.commit()
+    db.session.flush()
     for product in products:
         notify_staff(product, action, reason)
     return len(products)

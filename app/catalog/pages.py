@@ -9,21 +9,26 @@ from flask import render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app.i18n import tr
+from app.catalog import services as catalog
+from app.i18n import switch_language_to, tr
 from app.media import image_url
 from app.models import OcopCertificate, Product
 from app.ocop import services as ocop
 from app.paging import paginate
 from app.reviews import services as reviews
+from app.shops import services as shops
 from app.trace import services as trace
 
 
 def render_product_page(product: Product, status: int = 200):
+    switch_language_to("catalog.product_page", slug=product.slug)
     certificate = ocop.valid_certificate(product)
     rating = reviews.product_rating(product)
     html = render_template(
         "catalog/product.html",
         product=product,
+        path=catalog.category_path(product.category) if product.category else [],
+        verification=shops.latest_verification(product.shop),
         certificate=certificate,
         lots=trace.current_lots(product),
         structured_data=product_structured_data(product, certificate, rating),

@@ -23,14 +23,26 @@ def save_product(form, save):
 @cached_for_anonymous
 def category_page(slug: str):
     category = services.category_by_slug(slug) or abort(404)
-    pagination = paginate(services.category_products_query(category))
-    return render_template("catalog/category.html", category=category, pagination=pagination)
+    options = services.listing_options(request.args)
+    pagination = paginate(
+        services.apply_listing_options(services.category_products_query(category), options)
+    )
+    return render_template(
+        "catalog/category.html",
+        category=category,
+        path=services.category_path(category),
+        pagination=pagination,
+        options=options,
+    )
 
 
 @bp.route("/p/<slug>")
 @cached_for_anonymous
 def product_page(slug: str):
-    product = services.public_product_by_slug(slug) or abort(404)
+    product = services.public_product_by_slug(slug)
+    if product is None:
+        # Staff preview their own hidden, draft or waiting products; others get a 404.
+        product = services.previewable_product_by_slug(current_user, slug) or abort(404)
     return render_product_page(product)
 
 

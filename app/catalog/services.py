@@ -1,5 +1,6 @@
 """Products and categories: public queries and the staff rules (moderation, stock, images)."""
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -10,9 +11,20 @@ from flask_babel import gettext as _
 from app.catalog import moderation
 from app.extensions import db
 from app.media import delete_image, store_image
-from app.models import Category, Product, ProductImage, ProductStatus, Shop, ShopStatus, User
-from app.shops.services import require_shop_staff
+from app.models import (
+    Category,
+    OcopCertificate,
+    Product,
+    ProductImage,
+    ProductStatus,
+    Shop,
+    ShopStatus,
+    User,
+)
+from app.models.base import vietnam_today
+from app.shops.services import is_staff_of, require_shop_staff
 from app.text import slugify
+from app.unit_of_work import after_commit
 
 __all__ = ["Product"]
 
@@ -55,6 +67,17 @@ def public_product_by_slug(slug: str) -> Product | None:
     return db.session.scalar(query.options(so.joinedload(Product.category)))
 
 
+def previewable_product_by_slug(user: User, slug: str) -> Product | None:
+    """A product buyers cannot see (draft, in review, hidden...), for its own shop's staff and
+    admins to check before it goes public; None for anyone else, who gets a 404."""
+    product = db.session.scalar(
+        sa.select(Product)
+        .where(Product.slug == slug)
+        .options(so.joinedload(Product.category), so.selectinload(Product.images))
+    )
+    return product if product is not None and is_staff_of(user, product.shop) else None
+
+
 def top_categories() -> list[Category]:
     return list(
         db.session.scalars(
@@ -84,6 +107,92 @@ def category_products_query(category: Category) -> sa.Select:
     return public_products_query().where(Product.category_id.in_(category_ids_below(category)))
 
 
+def category_path(category: Category) -> list[Category]:
+    """The category and its parents, top level first, for breadcrumbs."""
+    path, seen = [], set()
+    while category is not None and category.id not in seen:  # a cycle would loop forever
+        seen.add(category.id)
+        path.append(category)
+        category = category.parent
+    return path[::-1]
+
+
+# --- sorting and filtering a category's or a shop's products ----------------------------
+
+LISTING_SORTS = ("newest", "price_asc", "price_desc", "ocop")
+MAX_PRICE_VND = 10**12
+
+
+@dataclass(frozen=True)
+class ListingOptions:
+    sort: str = "newest"
+    min_price: int | None = None
+    max_price: int | None = None
+    ocop: bool = False  # only products with a valid OCOP certificate
+    in_stock: bool = False
+
+    def as_args(self) -> dict[str, str | int]:
+        """The query-string arguments that differ from the defaults (for links and pages)."""
+        args: dict[str, str | int] = {}
+        if self.sort != "newest":
+            args["sort"] = self.sort
+        if self.min_price is not None:
+            args["min_price"] = self.min_price
+        if self.max_price is not None:
+            args["max_price"] = self.max_price
+        if self.ocop:
+            args["ocop"] = 1
+        if self.in_stock:
+            args["in_stock"] = 1
+        return args
+
+
+def listing_options(args: Mapping[str, str]) -> ListingOptions:
+    """Options from a page's query string; a bad value is ignored, as a page forgives it."""
+
+    def price(name: str) -> int | None:
+        value = (args.get(name) or "").replace(".", "").replace(",", "").strip()
+        return int(value) if value.isdigit() and int(value) <= MAX_PRICE_VND else None
+
+    low, high = price("min_price"), price("max_price")
+    if low is not None and high is not None and low > high:
+        low, high = high, low
+    sort = args.get("sort")
+    return ListingOptions(
+        sort=sort if sort in LISTING_SORTS else "newest",
+        min_price=low,
+        max_price=high,
+        ocop=args.get("ocop") in ("1", "on", "y"),
+        in_stock=args.get("in_stock") in ("1", "on", "y"),
+    )
+
+
+def apply_listing_options(query: sa.Select, options: ListingOptions) -> sa.Select:
+    """A public products query narrowed and ordered as a buyer asked on the page."""
+    stars = (
+        sa.select(sa.func.max(OcopCertificate.stars))
+        .where(OcopCertificate.product_id == Product.id)
+        .where(OcopCertificate.is_valid_on(vietnam_today()))
+        .correlate(Product)
+        .scalar_subquery()
+    )
+    if options.min_price is not None:
+        query = query.where(Product.price_vnd >= options.min_price)
+    if options.max_price is not None:
+        query = query.where(Product.price_vnd <= options.max_price)
+    if options.ocop:
+        query = query.where(stars.is_not(None))
+    if options.in_stock:
+        query = query.where(Product.stock > 0)
+    newest = (Product.created_at.desc(), Product.id.desc())
+    order = {
+        "price_asc": (Product.price_vnd.asc(), *newest),
+        "price_desc": (Product.price_vnd.desc(), *newest),
+        "ocop": (sa.func.coalesce(stars, 0).desc(), *newest),
+    }.get(options.sort, newest)
+    return query.order_by(None).order_by(*order)
+
+
 # --- staff side -------------------------------------------------------------------------
 
 
@@ -97,7 +206,8 @@ class ProductInput:
     category_id: int | None
     price_vnd: int
     stock: int
-    unit: str
+    unit_vi: str
+    unit_en: str
     weight_g: int | None
     gtin: str | None = None  # GS1 number printed under the barcode; QR codes use it
 
@@ -197,7 +307,7 @@ def create_product(
         moderation.submit(product)
     else:
         product.status = ProductStatus.DRAFT
-    db.session.commit()
+    db.session.flush()
     return product
 
 
@@ -213,7 +323,7 @@ def update_product(
     apply_product_input(product, data)
     if submit or product.status != ProductStatus.DRAFT:
         moderation.submit(product)
-    db.session.commit()
+    db.session.flush()
     return product
 
 
@@ -222,13 +332,13 @@ def set_stock(user: User, product: Product, stock: int) -> None:
     if stock < 0:
         raise CatalogError(_("Stock cannot be negative."))
     product.stock = stock
-    db.session.commit()
+    db.session.flush()
 
 
 def set_hidden(user: User, product: Product, hidden: bool) -> None:
     require_shop_staff(user, product.shop)
     product.is_hidden = hidden
-    db.session.commit()
+    db.session.flush()
 
 
 def delete_product(user: User, product: Product) -> None:
@@ -240,9 +350,9 @@ def delete_product(user: User, product: Product) -> None:
         )
     keys = [image.key for image in product.images]
     db.session.delete(product)
-    db.session.commit()
+    db.session.flush()
     for key in keys:
-        delete_image(key)
+        after_commit(delete_image, key)
 
 
 def remove_product_image(user: User, product: Product, image_id: int) -> None:
@@ -253,5 +363,5 @@ def remove_product_image(user: User, product: Product, image_id: int) -> None:
     product.images.remove(image)
     for position, remaining in enumerate(product.images):
         remaining.position = position
-    db.session.commit()
-    delete_image(image.key)
+    db.session.flush()
+    after_commit(delete_image, image.key)

@@ -43,7 +43,7 @@ class DemoProduct:
     category: str  # leaf category slug
     price_vnd: int
     stock: int
-    unit: str
+    unit: tuple[str, str]  # Vietnamese, English
     weight_g: int | None
     vi: tuple[str, str]  # name, description; ("", "") when only English is filled
     en: tuple[str, str]
@@ -242,7 +242,7 @@ PRODUCTS = {
             category="ca-phe",
             price_vnd=165_000,
             stock=140,
-            unit="gói 500 g",
+            unit=("gói 500 g", "500 g pack"),
             weight_g=520,
             vi=(
                 "Cà phê Robusta rang mộc nguyên hạt",
@@ -261,7 +261,7 @@ PRODUCTS = {
             category="ca-phe",
             price_vnd=120_000,
             stock=200,
-            unit="gói 500 g",
+            unit=("gói 500 g", "500 g pack"),
             weight_g=520,
             vi=(
                 "Cà phê bột pha phin truyền thống",
@@ -280,7 +280,7 @@ PRODUCTS = {
             category="ca-phe",
             price_vnd=195_000,
             stock=60,
-            unit="gói 500 g",
+            unit=("gói 500 g", "500 g pack"),
             weight_g=520,
             vi=(
                 "Cà phê Culi Robusta đặc biệt",
@@ -298,7 +298,7 @@ PRODUCTS = {
             category="ca-phe",
             price_vnd=145_000,
             stock=45,
-            unit="gói 250 g",
+            unit=("gói 250 g", "250 g pack"),
             weight_g=270,
             vi=(
                 "Cà phê Robusta chế biến mật ong",
@@ -316,7 +316,7 @@ PRODUCTS = {
             category="ca-phe",
             price_vnd=75_000,
             stock=300,
-            unit="hộp 20 gói",
+            unit=("hộp 20 gói", "box of 20 sachets"),
             weight_g=360,
             vi=(
                 "Cà phê hòa tan 3 trong 1",
@@ -332,7 +332,7 @@ PRODUCTS = {
             category="ca-phe",
             price_vnd=55_000,
             stock=80,
-            unit="chai 250 ml",
+            unit=("chai 250 ml", "250 ml bottle"),
             weight_g=300,
             vi=("", ""),
             en=(
@@ -346,7 +346,7 @@ PRODUCTS = {
             category="banh-keo-dac-san",
             price_vnd=210_000,
             stock=90,
-            unit="hộp 500 g",
+            unit=("hộp 500 g", "500 g box"),
             weight_g=540,
             vi=(
                 "Hạt mắc ca sấy nứt vỏ",
@@ -364,7 +364,7 @@ PRODUCTS = {
             category="nuoc-mam-gia-vi",
             price_vnd=65_000,
             stock=150,
-            unit="hũ 200 g",
+            unit=("hũ 200 g", "200 g jar"),
             weight_g=260,
             vi=(
                 "Hồ tiêu đen Đắk Lắk",
@@ -381,7 +381,7 @@ PRODUCTS = {
             category="banh-keo-dac-san",
             price_vnd=85_000,
             stock=120,
-            unit="thanh 100 g",
+            unit=("thanh 100 g", "100 g bar"),
             weight_g=110,
             vi=(
                 "Sô-cô-la đen 70% cacao Đắk Lắk",
@@ -399,7 +399,7 @@ PRODUCTS = {
             category="trai-cay",
             price_vnd=120_000,
             stock=0,
-            unit="thùng 3 kg",
+            unit=("thùng 3 kg", "3 kg crate"),
             weight_g=3000,
             vi=(
                 "Bơ sáp Đắk Lắk",
@@ -417,7 +417,7 @@ PRODUCTS = {
             category="trai-nghiem",
             price_vnd=450_000,
             stock=20,
-            unit="suất 1 người",
+            unit=("suất 1 người", "1 person"),
             weight_g=None,
             vi=(
                 "Một ngày làm nông dân cà phê",
@@ -437,7 +437,7 @@ PRODUCTS = {
             category="nuoc-mam-gia-vi",
             price_vnd=95_000,
             stock=240,
-            unit="chai 500 ml",
+            unit=("chai 500 ml", "500 ml bottle"),
             weight_g=750,
             vi=(
                 "Nước mắm cá cơm 40 độ đạm",
@@ -456,7 +456,7 @@ PRODUCTS = {
             category="nuoc-mam-gia-vi",
             price_vnd=150_000,
             stock=120,
-            unit="chai 500 ml",
+            unit=("chai 500 ml", "500 ml bottle"),
             weight_g=750,
             vi=(
                 "Nước mắm nhĩ cá cơm 43 độ đạm",
@@ -475,7 +475,7 @@ PRODUCTS = {
             category="nuoc-mam-gia-vi",
             price_vnd=210_000,
             stock=70,
-            unit="can 2 lít",
+            unit=("can 2 lít", "2 litre can"),
             weight_g=2300,
             vi=(
                 "Nước mắm cá cơm 35 độ đạm can 2 lít",
@@ -491,7 +491,7 @@ PRODUCTS = {
             category="nuoc-mam-gia-vi",
             price_vnd=110_000,
             stock=90,
-            unit="hũ 100 g",
+            unit=("hũ 100 g", "100 g jar"),
             weight_g=160,
             vi=(
                 "Tiêu sọ trắng Phú Quốc",
@@ -508,7 +508,7 @@ PRODUCTS = {
             category="thit-hai-san",
             price_vnd=420_000,
             stock=40,
-            unit="gói 500 g",
+            unit=("gói 500 g", "500 g pack"),
             weight_g=500,
             vi=(
                 "Mực một nắng Phú Quốc",
@@ -526,7 +526,7 @@ PRODUCTS = {
             category="thit-hai-san",
             price_vnd=160_000,
             stock=75,
-            unit="gói 500 g",
+            unit=("gói 500 g", "500 g pack"),
             weight_g=500,
             vi=(
                 "Cá cơm khô",
@@ -542,7 +542,7 @@ PRODUCTS = {
             category="ruou-dac-san",
             price_vnd=180_000,
             stock=60,
-            unit="chai 500 ml",
+            unit=("chai 500 ml", "500 ml bottle"),
             weight_g=900,
             vi=(
                 "Rượu sim rừng Phú Quốc",
@@ -559,7 +559,7 @@ PRODUCTS = {
             category="thit-hai-san",
             price_vnd=850_000,
             stock=25,
-            unit="gói 500 g",
+            unit=("gói 500 g", "500 g pack"),
             weight_g=500,
             vi=("Tôm khô loại 1", "Tôm biển to, luộc và phơi nắng, thịt đỏ au, không phẩm màu."),
             en=(
@@ -572,7 +572,7 @@ PRODUCTS = {
             category="nuoc-mam-gia-vi",
             price_vnd=45_000,
             stock=180,
-            unit="hũ 200 g",
+            unit=("hũ 200 g", "200 g jar"),
             weight_g=260,
             vi=(
                 "Muối tiêu chanh Phú Quốc",
@@ -588,7 +588,7 @@ PRODUCTS = {
             category="nuoc-mam-gia-vi",
             price_vnd=230_000,
             stock=50,
-            unit="hộp 2 chai 500 ml",
+            unit=("hộp 2 chai 500 ml", "box of 2 × 500 ml bottles"),
             weight_g=1800,
             vi=(
                 "Hộp quà nước mắm Phú Quốc 2 chai",
@@ -603,7 +603,7 @@ PRODUCTS = {
             category="tra",
             price_vnd=160_000,
             stock=160,
-            unit="hộp 200 g",
+            unit=("hộp 200 g", "200 g box"),
             weight_g=260,
             vi=(
                 "Chè móc câu Tân Cương",
@@ -622,7 +622,7 @@ PRODUCTS = {
             category="tra",
             price_vnd=280_000,
             stock=40,
-            unit="hộp 100 g",
+            unit=("hộp 100 g", "100 g box"),
             weight_g=160,
             vi=(
                 "Chè đinh Tân Cương",
@@ -641,7 +641,7 @@ PRODUCTS = {
             category="tra",
             price_vnd=220_000,
             stock=70,
-            unit="hộp 200 g",
+            unit=("hộp 200 g", "200 g box"),
             weight_g=260,
             vi=(
                 "Chè nõn tôm",
@@ -658,7 +658,7 @@ PRODUCTS = {
             category="tra",
             price_vnd=55_000,
             stock=260,
-            unit="hộp 25 túi lọc",
+            unit=("hộp 25 túi lọc", "box of 25 tea bags"),
             weight_g=120,
             vi=(
                 "Trà xanh Tân Cương túi lọc",
@@ -676,7 +676,7 @@ PRODUCTS = {
             category="tra",
             price_vnd=150_000,
             stock=80,
-            unit="hộp 150 g",
+            unit=("hộp 150 g", "150 g box"),
             weight_g=210,
             vi=(
                 "Hồng trà Tân Cương",
@@ -694,7 +694,7 @@ PRODUCTS = {
             category="tra",
             price_vnd=130_000,
             stock=110,
-            unit="hộp 200 g",
+            unit=("hộp 200 g", "200 g box"),
             weight_g=260,
             vi=(
                 "Chè xanh ướp hoa nhài",
@@ -712,7 +712,7 @@ PRODUCTS = {
             category="tra",
             price_vnd=120_000,
             stock=95,
-            unit="gói 100 g",
+            unit=("gói 100 g", "100 g pack"),
             weight_g=120,
             vi=(
                 "Bột trà xanh Thái Nguyên",
@@ -730,7 +730,7 @@ PRODUCTS = {
             category="tra",
             price_vnd=480_000,
             stock=30,
-            unit="hộp gỗ 2 x 200 g",
+            unit=("hộp gỗ 2 x 200 g", "wooden box, 2 × 200 g"),
             weight_g=900,
             vi=(
                 "Hộp quà chè Tân Cương gỗ thông",
@@ -748,7 +748,7 @@ PRODUCTS = {
             category="trai-nghiem",
             price_vnd=350_000,
             stock=25,
-            unit="suất 1 người",
+            unit=("suất 1 người", "1 person"),
             weight_g=None,
             vi=(
                 "Hái chè và sao chè thủ công",
@@ -766,7 +766,7 @@ PRODUCTS = {
             category="homestay",
             price_vnd=600_000,
             stock=4,
-            unit="phòng đôi / đêm",
+            unit=("phòng đôi / đêm", "double room / night"),
             weight_g=None,
             vi=(
                 "Homestay đồi chè Tân Cương",
@@ -786,7 +786,7 @@ PRODUCTS = {
             category="mat-ong",
             price_vnd=350_000,
             stock=90,
-            unit="chai 500 ml",
+            unit=("chai 500 ml", "500 ml bottle"),
             weight_g=700,
             vi=(
                 "Mật ong bạc hà Đồng Văn",
@@ -805,7 +805,7 @@ PRODUCTS = {
             category="mat-ong",
             price_vnd=190_000,
             stock=130,
-            unit="hũ 250 g",
+            unit=("hũ 250 g", "250 g jar"),
             weight_g=380,
             vi=(
                 "Mật ong bạc hà hũ nhỏ",
@@ -821,7 +821,7 @@ PRODUCTS = {
             category="mat-ong",
             price_vnd=420_000,
             stock=30,
-            unit="hộp 500 g",
+            unit=("hộp 500 g", "500 g box"),
             weight_g=600,
             vi=(
                 "Mật ong nguyên sáp",
@@ -838,7 +838,7 @@ PRODUCTS = {
             category="mat-ong",
             price_vnd=180_000,
             stock=60,
-            unit="hũ 200 g",
+            unit=("hũ 200 g", "200 g jar"),
             weight_g=280,
             vi=(
                 "Phấn hoa bạc hà",
@@ -855,7 +855,7 @@ PRODUCTS = {
             category="ruou-dac-san",
             price_vnd=120_000,
             stock=70,
-            unit="chai 1 lít",
+            unit=("chai 1 lít", "1 litre bottle"),
             weight_g=1400,
             vi=(
                 "Rượu ngô men lá",
@@ -873,7 +873,7 @@ PRODUCTS = {
             category="banh-keo-dac-san",
             price_vnd=65_000,
             stock=100,
-            unit="gói 300 g",
+            unit=("gói 300 g", "300 g pack"),
             weight_g=320,
             vi=(
                 "Bánh tam giác mạch",
@@ -887,7 +887,7 @@ PRODUCTS = {
             category="thit-hai-san",
             price_vnd=620_000,
             stock=35,
-            unit="gói 500 g",
+            unit=("gói 500 g", "500 g pack"),
             weight_g=500,
             vi=(
                 "Thịt trâu gác bếp",
@@ -905,7 +905,7 @@ PRODUCTS = {
             category="trai-cay",
             price_vnd=180_000,
             stock=100,
-            unit="thùng 5 kg",
+            unit=("thùng 5 kg", "5 kg crate"),
             weight_g=5000,
             vi=(
                 "Cam sành Hàm Yên",
@@ -923,7 +923,7 @@ PRODUCTS = {
             category="tra",
             price_vnd=250_000,
             stock=55,
-            unit="gói 200 g",
+            unit=("gói 200 g", "200 g pack"),
             weight_g=220,
             vi=(
                 "Chè Shan tuyết cổ thụ",
@@ -941,7 +941,7 @@ PRODUCTS = {
             category="mat-ong",
             price_vnd=140_000,
             stock=80,
-            unit="hũ 500 g",
+            unit=("hũ 500 g", "500 g jar"),
             weight_g=650,
             vi=(
                 "Chanh đào ngâm mật ong",
@@ -960,7 +960,7 @@ PRODUCTS = {
             category="tho-cam",
             price_vnd=320_000,
             stock=25,
-            unit="chiếc",
+            unit=("chiếc", "piece"),
             weight_g=250,
             vi=(
                 "Túi đeo chéo thổ cẩm Dao đỏ",
@@ -979,7 +979,7 @@ PRODUCTS = {
             category="tho-cam",
             price_vnd=280_000,
             stock=30,
-            unit="chiếc",
+            unit=("chiếc", "piece"),
             weight_g=180,
             vi=(
                 "Khăn choàng thổ cẩm",
@@ -996,7 +996,7 @@ PRODUCTS = {
             category="tho-cam",
             price_vnd=450_000,
             stock=15,
-            unit="xấp 2 m",
+            unit=("xấp 2 m", "2 m length"),
             weight_g=600,
             vi=(
                 "Vải lanh nhuộm chàm",
@@ -1014,7 +1014,7 @@ PRODUCTS = {
             category="tho-cam",
             price_vnd=260_000,
             stock=20,
-            unit="chiếc",
+            unit=("chiếc", "piece"),
             weight_g=300,
             vi=(
                 "Khăn trải bàn thổ cẩm",
@@ -1030,7 +1030,7 @@ PRODUCTS = {
             category="tho-cam",
             price_vnd=150_000,
             stock=40,
-            unit="chiếc 45 x 45 cm",
+            unit=("chiếc 45 x 45 cm", "piece, 45 × 45 cm"),
             weight_g=150,
             vi=("Vỏ gối thổ cẩm", "Vỏ gối tựa thêu tay, mặt sau vải chàm trơn, có khóa kéo ẩn."),
             en=(
@@ -1043,7 +1043,7 @@ PRODUCTS = {
             category="tho-cam",
             price_vnd=120_000,
             stock=50,
-            unit="chiếc",
+            unit=("chiếc", "piece"),
             weight_g=80,
             vi=(
                 "Ví cầm tay thổ cẩm",
@@ -1059,7 +1059,7 @@ PRODUCTS = {
             category="duoc-lieu",
             price_vnd=60_000,
             stock=200,
-            unit="gói 200 g",
+            unit=("gói 200 g", "200 g pack"),
             weight_g=210,
             vi=(
                 "Lá tắm thuốc người Dao đỏ",
@@ -1078,7 +1078,7 @@ PRODUCTS = {
             category="tinh-dau",
             price_vnd=95_000,
             stock=70,
-            unit="chai 50 ml",
+            unit=("chai 50 ml", "50 ml bottle"),
             weight_g=120,
             vi=(
                 "Tinh dầu quế Văn Yên",
@@ -1095,7 +1095,7 @@ PRODUCTS = {
             category="ruou-dac-san",
             price_vnd=160_000,
             stock=45,
-            unit="chai 750 ml",
+            unit=("chai 750 ml", "750 ml bottle"),
             weight_g=1200,
             vi=(
                 "Rượu táo mèo Sa Pa",
@@ -1111,7 +1111,7 @@ PRODUCTS = {
             category="trai-nghiem",
             price_vnd=300_000,
             stock=30,
-            unit="suất 1 người",
+            unit=("suất 1 người", "1 person"),
             weight_g=None,
             vi=(
                 "Lớp thêu và nhuộm chàm",
@@ -1129,7 +1129,7 @@ PRODUCTS = {
             category="homestay",
             price_vnd=450_000,
             stock=6,
-            unit="phòng / đêm",
+            unit=("phòng / đêm", "room / night"),
             weight_g=None,
             vi=(
                 "Homestay nhà gỗ Dao đỏ",
@@ -1149,7 +1149,7 @@ PRODUCTS = {
             category="gao-ngu-coc",
             price_vnd=180_000,
             stock=300,
-            unit="túi 5 kg",
+            unit=("túi 5 kg", "5 kg bag"),
             weight_g=5000,
             vi=(
                 "Gạo ST25",
@@ -1168,7 +1168,7 @@ PRODUCTS = {
             category="gao-ngu-coc",
             price_vnd=120_000,
             stock=400,
-            unit="túi 5 kg",
+            unit=("túi 5 kg", "5 kg bag"),
             weight_g=5000,
             vi=(
                 "Gạo thơm Jasmine 85",
@@ -1181,7 +1181,7 @@ PRODUCTS = {
             category="gao-ngu-coc",
             price_vnd=75_000,
             stock=150,
-            unit="túi 2 kg",
+            unit=("túi 2 kg", "2 kg bag"),
             weight_g=2000,
             vi=(
                 "Gạo lứt đỏ hữu cơ",
@@ -1197,7 +1197,7 @@ PRODUCTS = {
             category="gao-ngu-coc",
             price_vnd=65_000,
             stock=120,
-            unit="túi 2 kg",
+            unit=("túi 2 kg", "2 kg bag"),
             weight_g=2000,
             vi=("Nếp sáp Tháp Mười", "Nếp hạt tròn, dẻo thơm, dùng nấu xôi, gói bánh tét."),
             en=("Thap Muoi sticky rice", "Round, fragrant glutinous rice for xoi and banh tet."),
@@ -1207,7 +1207,7 @@ PRODUCTS = {
             category="banh-keo-dac-san",
             price_vnd=160_000,
             stock=90,
-            unit="gói 500 g",
+            unit=("gói 500 g", "500 g pack"),
             weight_g=510,
             vi=(
                 "Hạt sen sấy Tháp Mười",
@@ -1225,7 +1225,7 @@ PRODUCTS = {
             category="tra",
             price_vnd=90_000,
             stock=110,
-            unit="hộp 100 g",
+            unit=("hộp 100 g", "100 g box"),
             weight_g=150,
             vi=("Trà tim sen", "Tim sen sao vàng, pha nước uống buổi tối giúp dễ ngủ."),
             en=(
@@ -1239,7 +1239,7 @@ PRODUCTS = {
             category="trai-cay",
             price_vnd=150_000,
             stock=80,
-            unit="thùng 3 kg",
+            unit=("thùng 3 kg", "3 kg crate"),
             weight_g=3000,
             vi=(
                 "Xoài cát Hòa Lộc",
@@ -1256,7 +1256,7 @@ PRODUCTS = {
             category="banh-keo-dac-san",
             price_vnd=55_000,
             stock=200,
-            unit="gói 400 g",
+            unit=("gói 400 g", "400 g pack"),
             weight_g=420,
             vi=(
                 "Bánh phồng tôm Sa Đéc",
@@ -1272,7 +1272,7 @@ PRODUCTS = {
             category="thit-hai-san",
             price_vnd=90_000,
             stock=60,
-            unit="chục 10 cái",
+            unit=("chục 10 cái", "10 pieces"),
             weight_g=500,
             vi=(
                 "Nem Lai Vung",
@@ -1285,7 +1285,7 @@ PRODUCTS = {
             category="phan-bon-huu-co",
             price_vnd=150_000,
             stock=100,
-            unit="bao 25 kg",
+            unit=("bao 25 kg", "25 kg sack"),
             weight_g=25000,
             vi=(
                 "Phân hữu cơ vi sinh từ rơm rạ",
@@ -1302,7 +1302,7 @@ PRODUCTS = {
             category="giong-cay-trong",
             price_vnd=500_000,
             stock=40,
-            unit="bao 20 kg",
+            unit=("bao 20 kg", "20 kg sack"),
             weight_g=20000,
             vi=(
                 "Lúa giống ST25 cấp xác nhận",
@@ -1318,7 +1318,7 @@ PRODUCTS = {
             category="trai-nghiem",
             price_vnd=250_000,
             stock=40,
-            unit="suất 1 người",
+            unit=("suất 1 người", "1 person"),
             weight_g=None,
             vi=(
                 "Đi xuồng hái sen",
@@ -1337,7 +1337,7 @@ PRODUCTS = {
             category="gom-su",
             price_vnd=650_000,
             stock=20,
-            unit="bộ 1 ấm 6 chén",
+            unit=("bộ 1 ấm 6 chén", "set: 1 teapot, 6 cups"),
             weight_g=1800,
             vi=(
                 "Bộ ấm chén men lam vẽ tay",
@@ -1356,7 +1356,7 @@ PRODUCTS = {
             category="gom-su",
             price_vnd=480_000,
             stock=15,
-            unit="chiếc cao 30 cm",
+            unit=("chiếc cao 30 cm", "piece, 30 cm tall"),
             weight_g=2500,
             vi=(
                 "Bình hoa men rạn",
@@ -1373,7 +1373,7 @@ PRODUCTS = {
             category="gom-su",
             price_vnd=350_000,
             stock=25,
-            unit="bộ 10 chiếc",
+            unit=("bộ 10 chiếc", "set of 10"),
             weight_g=2200,
             vi=("Bộ bát ăn cơm men lam", "Mười bát ăn cơm đường kính 11,5 cm, vẽ tay dây hoa cúc."),
             en=(
@@ -1386,7 +1386,7 @@ PRODUCTS = {
             category="gom-su",
             price_vnd=120_000,
             stock=60,
-            unit="chiếc 350 ml",
+            unit=("chiếc 350 ml", "350 ml piece"),
             weight_g=380,
             vi=("Cốc sứ vẽ sen", "Cốc có quai, vẽ một bông sen men lam, dùng được lò vi sóng."),
             en=(
@@ -1399,7 +1399,7 @@ PRODUCTS = {
             category="gom-su",
             price_vnd=280_000,
             stock=18,
-            unit="chiếc 30 cm",
+            unit=("chiếc 30 cm", "piece, 30 cm"),
             weight_g=1500,
             vi=("Đĩa trang trí men lam", "Đĩa treo tường vẽ cảnh làng quê Bắc Bộ, kèm móc treo."),
             en=(
@@ -1412,7 +1412,7 @@ PRODUCTS = {
             category="gom-su",
             price_vnd=850_000,
             stock=8,
-            unit="chiếc cao 45 cm",
+            unit=("chiếc cao 45 cm", "piece, 45 cm tall"),
             weight_g=4200,
             vi=(
                 "Lọ lục bình men hỏa biến",
@@ -1431,7 +1431,7 @@ PRODUCTS = {
             category="may-tre-dan",
             price_vnd=220_000,
             stock=35,
-            unit="chiếc",
+            unit=("chiếc", "piece"),
             weight_g=600,
             vi=(
                 "Giỏ mây Phú Vinh",
@@ -1448,7 +1448,7 @@ PRODUCTS = {
             category="may-tre-dan",
             price_vnd=160_000,
             stock=40,
-            unit="chiếc 40 cm",
+            unit=("chiếc 40 cm", "piece, 40 cm"),
             weight_g=500,
             vi=(
                 "Khay tre đan",
@@ -1466,7 +1466,7 @@ PRODUCTS = {
             category="son-mai-go",
             price_vnd=380_000,
             stock=20,
-            unit="chiếc 20 x 12 cm",
+            unit=("chiếc 20 x 12 cm", "piece, 20 × 12 cm"),
             weight_g=450,
             vi=(
                 "Hộp sơn mài vẽ sen",
@@ -1483,7 +1483,7 @@ PRODUCTS = {
             category="trai-nghiem",
             price_vnd=200_000,
             stock=50,
-            unit="suất 1 người",
+            unit=("suất 1 người", "1 person"),
             weight_g=None,
             vi=(
                 "Lớp làm gốm nửa ngày",
@@ -1501,7 +1501,7 @@ PRODUCTS = {
             category="gom-su",
             price_vnd=95_000,
             stock=30,
-            unit="chiếc",
+            unit=("chiếc", "piece"),
             weight_g=300,
             vi=("Chuông gió gốm", "Năm chuông gốm nhỏ men xanh ngọc treo trên vòng tre."),
             en=("Ceramic wind chime", "Five small celadon bells hung from a bamboo ring."),

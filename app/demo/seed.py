@@ -59,14 +59,13 @@ def seed_demo() -> SeedReport:
         report.fairs = ensure_demo_fair(organiser, shops)
         _add_payout_accounts(shops)
         _add_lots(shops, report)
-        db.session.commit()
+        db.session.flush()
     except BaseException:
-        db.session.rollback()
-        for key in report.stored_keys:  # the rows that named them were never committed
+        for key in report.stored_keys:  # the rows that named them will never be committed
             delete_image(key)
         raise
     with current_app.test_request_context(base_url=public_base_url()):  # links in their mail
-        report.orders = ensure_demo_activity(users, shops)  # through services that commit
+        report.orders = ensure_demo_activity(users, shops)  # through the shop's own services
     return report
 
 
@@ -113,6 +112,8 @@ def _fill_shops(shops: dict[str, Shop], report: SeedReport) -> None:
             continue
         shop.name_vi, shop.description_vi = demo.vi
         shop.name_en, shop.description_en = demo.en
+        # The seller block shows the registered name: "HTX" spelled out, as on the certificate.
+        shop.legal_name = demo.vi[0].replace("HTX ", "Hợp tác xã ", 1)
         shop.commune = demo.commune
         shop.address = demo.address
         shop.phone = demo.phone
@@ -130,7 +131,11 @@ def _add_products(shops: dict[str, Shop], report: SeedReport) -> None:
     categories: dict[str, Category] = {}
     for slug, demo in reversed(interleaved):
         shop = shops[slug]
-        if product_by_sku(shop, demo.sku) is not None:
+        existing = product_by_sku(shop, demo.sku)
+        if existing is not None:
+            # A demo database from before bilingual units gets its English units.
+            if not existing.unit_en and existing.unit_vi == demo.unit[0]:
+                existing.unit_en = demo.unit[1]
             continue
         if demo.category not in categories:
             categories[demo.category] = _category(demo.category)
@@ -145,14 +150,15 @@ def _add_products(shops: dict[str, Shop], report: SeedReport) -> None:
             category=categories[demo.category],
             price_vnd=demo.price_vnd,
             stock=demo.stock,
-            unit=demo.unit,
+            unit_vi=demo.unit[0],
+            unit_en=demo.unit[1],
             weight_g=demo.weight_g,
             status=demo.status,
             is_hidden=demo.hidden,
         )
         title = demo.vi[0] or demo.en[0]
         for position in range(demo.images):
-            picture = images.product_picture(title, demo.category, demo.unit, variant=position)
+            picture = images.product_picture(title, demo.category, demo.unit[0], variant=position)
             stored = _store(picture, report)
             product.images.append(
                 ProductImage(

@@ -1,5 +1,4 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
     DateTimeLocalField,
@@ -9,9 +8,17 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import InputRequired, Length, Optional
+from wtforms.validators import InputRequired, Optional
 
-from app.forms import OneLanguageRequired, choices, image_field, images_field, stripped
+from app.forms import (
+    Length,
+    OneLanguageRequired,
+    SiteForm,
+    choices,
+    image_field,
+    images_field,
+    stripped,
+)
 from app.models import SectionKind
 
 SECTION_LABELS = {
@@ -25,7 +32,7 @@ SECTION_LABELS = {
 }
 
 
-class FairForm(FlaskForm):
+class FairForm(SiteForm):
     name_vi = StringField(
         _l("Name (Vietnamese)"), validators=[OneLanguageRequired("name_en"), Length(max=200)]
     )
@@ -67,7 +74,7 @@ class FairForm(FlaskForm):
         }
 
 
-class NewSectionForm(FlaskForm):
+class NewSectionForm(SiteForm):
     kind = SelectField(_l("Kind of section"), validators=[InputRequired()])
 
     def __init__(self, *args, **kwargs):
@@ -75,7 +82,7 @@ class NewSectionForm(FlaskForm):
         self.kind.choices = choices(SECTION_LABELS.items())
 
 
-class SectionForm(FlaskForm):
+class SectionForm(SiteForm):
     title_vi = StringField(_l("Title (Vietnamese)"), validators=[Length(max=200)])
     title_en = StringField(_l("Title (English)"), validators=[Length(max=200)])
     body_vi = TextAreaField(
@@ -109,20 +116,20 @@ class SectionForm(FlaskForm):
         ]
 
 
-class InviteForm(FlaskForm):
+class InviteForm(SiteForm):
     shop_id = IntegerField(validators=[InputRequired()])
 
 
-class BoothForm(FlaskForm):
+class BoothForm(SiteForm):
     booth = StringField(_l("Booth"), validators=[Length(max=20)])
     hall = StringField(_l("Hall"), validators=[Length(max=60)])
 
 
-class DecisionForm(FlaskForm):
+class DecisionForm(SiteForm):
     decision = HiddenField(validators=[InputRequired()])
 
 
-class EventForm(FlaskForm):
+class EventForm(SiteForm):
     starts_at = DateTimeLocalField(
         _l("Starts (Vietnam time)"),
         format="%Y-%m-%dT%H:%M",

@@ -15,6 +15,7 @@ from app.main import bp
 from app.media import ensure_rendition, is_rendition_name, storage
 from app.page_cache import cached_for_anonymous
 from app.shops import services as shops
+from app.unit_of_work import rollback
 
 
 @bp.route("/")
@@ -44,16 +45,39 @@ def favicon():
 
 @bp.route("/healthz")
 def healthz():
+    """For the proxy's health checks: 503 when the database or search is down (this server
+    cannot serve); 200 and "degraded" when only Redis is (pages, limits and jobs carry on
+    without it), with the part that is down named."""
     status = {"status": "ok", "db": "ok", "search": "ok"}
     try:
         db.session.execute(sa.text("SELECT 1"))
     except sa.exc.SQLAlchemyError:
         status.update(status="error", db="error")
+        rollback()
     from app import search
 
-    if not search.is_healthy():
+    if status["db"] == "error" and current_app.config.get("SEARCH_BACKEND") == "postgres":
+        status["search"] = "error"  # it lives in the same database
+    elif not search.is_healthy():
         status.update(status="error", search="error")
-    return jsonify(status), 200 if status["status"] == "ok" else 503
+    if current_app.config.get("REDIS_URL"):
+        status["redis"] = "ok" if redis_answers() else "down"
+        if status["redis"] == "down" and status["status"] == "ok":
+            status["status"] = "degraded"
+    return jsonify(status), 503 if status["status"] == "error" else 200
+
+
+def redis_answers() -> bool:
+    from redis import Redis
+    from redis.exceptions import RedisError
+
+    try:
+        with Redis.from_url(
+            current_app.config["REDIS_URL"], socket_timeout=1, socket_connect_timeout=1
+        ) as connection:
+            return bool(connection.ping())
+    except RedisError:
+        return False
 
 
 @bp.route("/media/<path:filename>")

@@ -1,8 +1,21 @@
 """All models, importable from one place (Alembic and the app see the same metadata)."""
 
-from app.models.accounts import ROLES, Role, User
+from app.models.accounts import ROLES, Address, Role, User
 from app.models.audit import AuditEntry
 from app.models.catalog import Product, ProductImage, ProductStatus
+from app.models.compliance import (
+    Consent,
+    ConsentPurpose,
+    DataIncident,
+    DataRequest,
+    DataRequestKind,
+    PolicyAcceptance,
+    PolicyKind,
+    PolicyVersion,
+    SellerKind,
+    ShopVerification,
+    TaxWithholding,
+)
 from app.models.fairs import (
     ExhibitorStatus,
     Fair,
@@ -14,6 +27,7 @@ from app.models.fairs import (
     ScheduleEvent,
     SectionKind,
 )
+from app.models.jobs import PendingJob
 from app.models.ledger import (
     AccountKind,
     LedgerAccount,
@@ -26,6 +40,7 @@ from app.models.ledger import (
     PayoutStatus,
     TransactionKind,
 )
+from app.models.notifications import Notification, NotificationOptOut
 from app.models.ocop import CertificateStatus, OcopCertificate
 from app.models.orders import (
     CartItem,
@@ -46,15 +61,28 @@ from app.models.shops import Shop, ShopDocument, ShopMember, ShopStatus
 from app.models.trace import Lot, LotCertification, LotStep
 
 __all__ = [
+    "Consent",
+    "ConsentPurpose",
+    "DataIncident",
+    "DataRequest",
+    "DataRequestKind",
+    "PolicyAcceptance",
+    "PolicyKind",
+    "PolicyVersion",
+    "SellerKind",
+    "ShopVerification",
+    "TaxWithholding",
     "REPORT_REASONS",
     "REPORT_TARGETS",
     "ROLES",
     "Role",
     "AccountKind",
+    "Address",
     "LedgerAccount",
     "LedgerEntry",
     "LedgerTransaction",
     "Payout",
+    "PendingJob",
     "PayoutMethod",
     "PayoutRun",
     "PayoutShopOrder",
@@ -72,6 +100,8 @@ __all__ = [
     "ScheduleEvent",
     "SectionKind",
     "Order",
+    "Notification",
+    "NotificationOptOut",
     "OrderEvent",
     "OrderLine",
     "Payment",

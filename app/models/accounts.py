@@ -31,6 +31,8 @@ class User(UserMixin, db.Model):
     locale: so.Mapped[str] = so.mapped_column(sa.String(5), default="vi")
     is_active_account: so.Mapped[bool] = so.mapped_column(default=True)
     created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
+    # Set when the person deleted the account: the row stays, its personal fields anonymised.
+    erased_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
 
     memberships: so.Mapped[list["ShopMember"]] = so.relationship(  # noqa: F821
         back_populates="user", cascade="all, delete-orphan"
@@ -67,3 +69,24 @@ class User(UserMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<User {self.email}>"
+
+
+class Address(db.Model):
+    """A delivery address in a buyer's address book; checkout starts from the default one."""
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    user_id: so.Mapped[int] = so.mapped_column(
+        sa.ForeignKey("user.id", ondelete="CASCADE"), index=True
+    )
+    name: so.Mapped[str] = so.mapped_column(sa.String(120))  # who receives the parcel
+    phone: so.Mapped[str] = so.mapped_column(sa.String(20))
+    address: so.Mapped[str] = so.mapped_column(sa.String(255))  # street and number
+    commune: so.Mapped[str] = so.mapped_column(sa.String(120), default="")
+    province_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("province.id"))
+    is_default: so.Mapped[bool] = so.mapped_column(default=False)
+    created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
+
+    province: so.Mapped["Province"] = so.relationship()  # noqa: F821
+
+    def __repr__(self) -> str:
+        return f"<Address {self.id} of user {self.user_id}>"

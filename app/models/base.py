@@ -5,16 +5,19 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from sqlalchemy.types import TypeDecorator
 
+from app import clock
+
 # Every date a user sees or picks (expiry, statement month, report period) is Vietnam's.
 VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
 def utcnow() -> datetime:
-    return datetime.now(UTC)
+    """Now, from the one clock (app.clock) that tests can set."""
+    return clock.now()
 
 
 def vietnam_today() -> date:
-    return datetime.now(VIETNAM).date()
+    return clock.now().astimezone(VIETNAM).date()
 
 
 class UTCDateTime(TypeDecorator):

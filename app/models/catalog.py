@@ -40,7 +40,9 @@ class Product(InvalidatesPageCache, db.Model):
     category_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("category.id"), index=True)
     price_vnd: so.Mapped[int] = so.mapped_column(sa.BigInteger)
     stock: so.Mapped[int] = so.mapped_column(default=0)
-    unit: so.Mapped[str] = so.mapped_column(sa.String(40), default="")
+    # What one sold item is ("chai 500 ml" / "500 ml bottle"): bilingual content like the name.
+    unit_vi: so.Mapped[str] = so.mapped_column(sa.String(40), default="")
+    unit_en: so.Mapped[str] = so.mapped_column(sa.String(40), default="")
     weight_g: so.Mapped[int | None]
     # GS1 trade item number, for QR links; a unique index (not a constraint: SQLite would
     # have to rebuild this much-referenced table to add one).

@@ -28,6 +28,8 @@ class AccountKind(Codes):
     COMMISSION = "commission"
     REFUNDS = "refunds"  # paid back to buyers
     ADJUSTMENTS = "adjustments"  # manual corrections by the operator
+    # VAT and PIT withheld from household and individual sellers, owed to the tax authority
+    TAX_WITHHELD = "tax_withheld"
 
 
 AccountKind.SHOP = (AccountKind.PENDING, AccountKind.AVAILABLE, AccountKind.PAID_OUT)
@@ -36,6 +38,7 @@ AccountKind.MARKET = (
     AccountKind.COMMISSION,
     AccountKind.REFUNDS,
     AccountKind.ADJUSTMENTS,
+    AccountKind.TAX_WITHHELD,
 )
 
 

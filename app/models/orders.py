@@ -32,6 +32,8 @@ class PaymentStatus(Codes):
 
 class ShopOrderStatus(Codes):
     PENDING_PAYMENT = "pending_payment"
+    # Cash on delivery: nothing to pay yet, the cooperative has to accept the order.
+    AWAITING_CONFIRMATION = "awaiting_confirmation"
     PAID = "paid"
     PACKED = "packed"
     SHIPPED = "shipped"
@@ -128,12 +130,44 @@ class Order(db.Model):
         return self.payment_method in PaymentMethod.PREPAID
 
     @property
+    def is_overdue(self) -> bool:
+        """Unpaid past its deadline: expired, whether or not `flask orders expire` has run yet.
+
+        Pages read it so that nothing is offered on an order the job is about to cancel; the
+        job (never a page) writes the cancellation and puts the stock back.
+        """
+        return (
+            self.is_prepaid
+            and self.payment_status == PaymentStatus.UNPAID
+            and self.expires_at is not None
+            and self.expires_at <= utcnow()
+            and any(s.status == ShopOrderStatus.PENDING_PAYMENT for s in self.shop_orders)
+        )
+
+    @property
     def awaits_payment(self) -> bool:
         """A card or transfer order whose money has not arrived and that is still open."""
         return (
             self.is_prepaid
             and self.payment_status == PaymentStatus.UNPAID
             and any(s.status == ShopOrderStatus.PENDING_PAYMENT for s in self.shop_orders)
+            and not self.is_overdue
+        )
+
+    @property
+    def buyer_pays_vnd(self) -> int:
+        """What the buyer pays or paid in the end: refunds and parts cancelled unpaid left out.
+
+        A cancelled part that was paid for counts until its refund is booked (a card refund
+        that failed still holds the buyer's money).
+        """
+        unpaid = self.payment_method == PaymentMethod.COD or (
+            self.payment_status == PaymentStatus.UNPAID
+        )
+        return sum(
+            part.total_vnd - part.refunded_vnd
+            for part in self.shop_orders
+            if not (part.status == ShopOrderStatus.CANCELLED and unpaid)
         )
 
     def __repr__(self) -> str:
@@ -178,6 +212,14 @@ class ShopOrder(db.Model):
         back_populates="shop_order", order_by="OrderEvent.id", viewonly=True
     )
 
+    @property
+    def shown_status(self) -> str:
+        """The status a page shows: an overdue unpaid part reads as cancelled before the
+        expiry job has written it so (pages never write)."""
+        if self.status == ShopOrderStatus.PENDING_PAYMENT and self.order.is_overdue:
+            return ShopOrderStatus.CANCELLED
+        return self.status
+
     def __repr__(self) -> str:
         return f"<ShopOrder {self.number} {self.status}>"
 
@@ -200,7 +242,8 @@ class OrderLine(db.Model):
     sku: so.Mapped[str] = so.mapped_column(sa.String(64))
     name_vi: so.Mapped[str] = so.mapped_column(sa.String(200), default="")
     name_en: so.Mapped[str] = so.mapped_column(sa.String(200), default="")
-    unit: so.Mapped[str] = so.mapped_column(sa.String(40), default="")
+    unit_vi: so.Mapped[str] = so.mapped_column(sa.String(40), default="")
+    unit_en: so.Mapped[str] = so.mapped_column(sa.String(40), default="")
     unit_price_vnd: so.Mapped[int] = so.mapped_column(sa.BigInteger)
     qty: so.Mapped[int]
     refunded_qty: so.Mapped[int] = so.mapped_column(default=0)

@@ -52,6 +52,14 @@ class Shop(InvalidatesPageCache, db.Model):
     verified_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("user.id"))
     status_reason: so.Mapped[str] = so.mapped_column(sa.Text, default="")
     status_changed_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
+    # The seller as the law knows it: registered name, what kind of seller (who declares the
+    # tax), the owner's ID number for a household seller without a tax code (private), and
+    # when staff last changed these facts (they then wait for a new verification).
+    legal_name: so.Mapped[str] = so.mapped_column(sa.String(255), default="")
+    seller_kind: so.Mapped[str] = so.mapped_column(sa.String(20), default="organisation")
+    seller_type: so.Mapped[str] = so.mapped_column(sa.String(30), default="cooperative")
+    owner_id_number: so.Mapped[str | None] = so.mapped_column(sa.String(12))
+    legal_changed_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
 
     province: so.Mapped[Province] = so.relationship()
     members: so.Mapped[list["ShopMember"]] = so.relationship(
@@ -68,6 +76,16 @@ class Shop(InvalidatesPageCache, db.Model):
     @property
     def is_verified(self) -> bool:
         return self.verified_at is not None
+
+    @property
+    def registered_name(self) -> str:
+        """The name on the registration certificate (the shop name until staff enter one)."""
+        return self.legal_name or self.name_vi or self.name_en
+
+    @property
+    def full_address(self) -> str:
+        parts = [self.address, self.commune, self.province.name_vi if self.province else ""]
+        return ", ".join(p for p in parts if p)
 
     def __repr__(self) -> str:
         return f"<Shop {self.slug}>"

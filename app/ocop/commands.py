@@ -1,5 +1,5 @@
 import click
-from flask import current_app, url_for
+from flask import current_app
 
 from app.mail import public_base_url
 from app.unit_of_work import CommandGroup
@@ -31,13 +31,7 @@ def remind(base_url: str):
 def _remind_all(certificates, send) -> int:
     sent = 0
     for certificate in certificates:
-        verify_url = url_for(
-            "ocop.verify",
-            lang_code="vi",
-            certificate_no=certificate.certificate_no,
-            _external=True,
-        )
-        addresses = send(certificate, verify_url)
+        addresses = send(certificate)
         if addresses:
             sent += 1
             click.echo(
@@ -47,7 +41,7 @@ def _remind_all(certificates, send) -> int:
         else:
             click.echo(
                 f"{certificate.certificate_no}: no staff in shop {certificate.product.shop.slug} "
-                "to remind; will try again next run",
+                "to remind (or all turned reminders off); will try again next run",
                 err=True,
             )
     return sent

@@ -1,10 +1,17 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField
 from wtforms import IntegerField, SelectField, StringField, SubmitField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
+from wtforms.validators import DataRequired, InputRequired
 
-from app.forms import IMAGE_EXTENSIONS, choices, iso_date_field, stripped
+from app.forms import (
+    IMAGE_EXTENSIONS,
+    Length,
+    NumberRange,
+    SiteForm,
+    choices,
+    iso_date_field,
+    stripped,
+)
 from app.ocop.services import CertificateInput
 
 PRODUCT_GROUP_LABELS = {
@@ -17,7 +24,7 @@ PRODUCT_GROUP_LABELS = {
 }
 
 
-class CertificateForm(FlaskForm):
+class CertificateForm(SiteForm):
     product_id = SelectField(_l("Product"), coerce=int, validators=[DataRequired()])
     certificate_no = StringField(
         _l("Certificate number"),
@@ -65,6 +72,6 @@ class CertificateForm(FlaskForm):
         return data.read() if data and getattr(data, "filename", "") else None
 
 
-class DecisionForm(FlaskForm):
+class DecisionForm(SiteForm):
     reason = TextAreaField(_l("Reason (shown to the cooperative)"), validators=[Length(max=2000)])
     submit = SubmitField(_l("Confirm"))

@@ -15,7 +15,6 @@ from pathlib import Path
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 from flask import current_app, url_for
-from flask_babel import force_locale
 from flask_babel import gettext as _
 from PIL import Image, ImageOps
 from werkzeug.exceptions import Forbidden
@@ -24,8 +23,7 @@ from app.accounts.permissions import require_admin
 from app.audit import record
 from app.catalog.services import public_products_query
 from app.extensions import db
-from app.i18n import localized
-from app.mail import send_email
+from app.i18n import format_date, localized
 from app.media import LocalStorage, check_image
 from app.models import (
     CertificateStatus,
@@ -33,17 +31,17 @@ from app.models import (
     Product,
     Province,
     Shop,
-    ShopMember,
     User,
 )
 from app.models.base import VIETNAM, utcnow, vietnam_today
 from app.models.ocop import PRODUCT_GROUPS
+from app.notifications.services import notify, staff_of
 from app.shops.services import (
     decision_mail,
     is_staff_of,
-    notify_shop_staff,
     require_shop_staff,
 )
+from app.unit_of_work import after_commit, commit_step, rollback
 
 REMIND_DAYS_BEFORE = 60
 PDF_MAGIC = b"%PDF-"
@@ -264,7 +262,7 @@ def submit_certificate(
     )
     _apply(certificate, data)
     db.session.add(certificate)
-    _commit_or_forget_scan(certificate, key, "ocop.submit", user)
+    _flush_or_forget_scan(certificate, key, "ocop.submit", user)
     return certificate
 
 
@@ -288,25 +286,25 @@ def update_certificate(
     certificate.submitted_by_id = user.id
     if key:
         certificate.scan_key = key
-    _commit_or_forget_scan(certificate, key, "ocop.resubmit", user)
+    _flush_or_forget_scan(certificate, key, "ocop.resubmit", user)
     if key and old_key:
-        delete_scan(old_key)
+        after_commit(delete_scan, old_key)
     return certificate
 
 
-def _commit_or_forget_scan(certificate, key, action: str, user: User) -> None:
+def _flush_or_forget_scan(certificate, key, action: str, user: User) -> None:
     try:
         db.session.flush()
         record(action, certificate, actor=user, label=certificate.certificate_no)
-        db.session.commit()
+        db.session.flush()
     except sa.exc.IntegrityError:
-        # Two submissions of one number at the same moment: the unique index decides.
-        db.session.rollback()
+        # Two submissions of one number at the same moment: the unique index decides. The
+        # failed flush leaves nothing of this unit of work worth keeping.
+        rollback()
         if key:
             delete_scan(key)
         raise OcopError(_("This certificate number is already registered on Chợ HTX.")) from None
     except Exception:
-        db.session.rollback()
         if key:
             delete_scan(key)
         raise
@@ -381,15 +379,28 @@ def _require_reason(reason: str, ask: str) -> None:
 
 
 def _record_decision(action: str, admin: User, certificate: OcopCertificate, reason: str) -> None:
-    """Audit and commit an admin's decision, then tell the shop's staff by mail."""
+    """Audit an admin's decision and tell the shop's staff (the mail leaves after the commit)."""
     record(
         action, certificate, actor=admin, reason=reason.strip(), label=certificate.certificate_no
     )
-    db.session.commit()
-    notify_shop_staff(
-        certificate.product.shop,
-        lambda lang: _decision_mail(certificate, action, reason.strip(), lang),
+    notify(
+        staff_of(certificate.product.shop),
+        "certificate_decision",
+        mail=lambda person: _decision_mail(certificate, action, reason.strip(), person.lang),
+        **_certificate_params(certificate),
+        decision=action.removeprefix("ocop."),
+        reason=reason.strip(),
     )
+    db.session.flush()
+
+
+def _certificate_params(certificate: OcopCertificate) -> dict:
+    product = certificate.product
+    return {
+        "certificate_no": certificate.certificate_no,
+        "slug": product.shop.slug,
+        "product": {"vi": product.name_vi, "en": product.name_en or product.name_vi},
+    }
 
 
 def _decision_mail(
@@ -517,41 +528,50 @@ def certificates_to_remind(day: date | None = None) -> list[OcopCertificate]:
     )
 
 
-def send_expiry_reminder(certificate: OcopCertificate, verify_url: str) -> list[str]:
-    """Email the shop's staff once that the certificate expires soon; returns the addresses.
+def send_expiry_reminder(certificate: OcopCertificate) -> list[str]:
+    """Tell the shop's staff once that the certificate expires soon; returns the addresses.
 
-    Committed per certificate, right after its mail, so that a run that stops half-way
-    neither loses nor repeats a reminder.
+    Each staff member is mailed in their own language (unless they turned these reminders
+    off). Committed per certificate with its mail (the mail leaves after the commit), so that
+    a run that stops half-way neither loses nor repeats a reminder.
     """
-    shop = certificate.product.shop
-    staff = list(
-        db.session.scalars(
-            sa.select(User).join(ShopMember).where(ShopMember.shop_id == shop.id).order_by(User.id)
-        )
-    )
+    staff = staff_of(certificate.product.shop)
     if not staff:
         return []
-    with force_locale(staff[0].locale or "vi"):
-        product_name = localized(certificate.product, "name", staff[0].locale or "vi")[0]
-        subject = _(
-            "OCOP certificate %(number)s expires on %(date)s",
-            number=certificate.certificate_no,
-            date=certificate.expires_on.isoformat(),
-        )
-        text = _(
-            "The OCOP certificate %(number)s (%(stars)s stars) of %(product)s expires on "
-            "%(date)s. After that day Chợ HTX no longer shows its badge. Once the product is "
-            "re-evaluated, submit the new certificate with its scan in your shop's OCOP "
-            "certificates page.\n\nVerification page: %(url)s",
-            number=certificate.certificate_no,
-            stars=certificate.stars,
-            product=product_name,
-            date=certificate.expires_on.isoformat(),
-            url=verify_url,
-        )
-    addresses = [user.email for user in staff]
-    send_email(", ".join(addresses), subject, text)
+    told = notify(
+        staff,
+        "certificate_expiring",
+        mail=lambda person: _expiry_mail(certificate, person.lang),
+        **_certificate_params(certificate),
+        expires_on=certificate.expires_on.isoformat(),
+    )
+    addresses = [person.email for person in staff if person.user_id in {n.user_id for n in told}]
+    if not addresses:  # every staff member turned these reminders off: ask again next run
+        return []
     certificate.reminder_sent_at = utcnow()
     record("ocop.remind", certificate, label=certificate.certificate_no, to=addresses)
-    db.session.commit()
+    commit_step("each reminder is committed with its mail: a run that stops repeats none")
     return addresses
+
+
+def _expiry_mail(certificate: OcopCertificate, lang: str) -> tuple[str, str]:
+    subject = _(
+        "OCOP certificate %(number)s expires on %(date)s",
+        number=certificate.certificate_no,
+        date=format_date(certificate.expires_on),
+    )
+    verify_url = url_for(
+        "ocop.verify", lang_code=lang, certificate_no=certificate.certificate_no, _external=True
+    )
+    text = _(
+        "The OCOP certificate %(number)s (%(stars)s stars) of %(product)s expires on "
+        "%(date)s. After that day Chợ HTX no longer shows its badge. Once the product is "
+        "re-evaluated, submit the new certificate with its scan in your shop's OCOP "
+        "certificates page.\n\nVerification page: %(url)s",
+        number=certificate.certificate_no,
+        stars=certificate.stars,
+        product=localized(certificate.product, "name", lang)[0],
+        date=format_date(certificate.expires_on),
+        url=verify_url,
+    )
+    return subject, text

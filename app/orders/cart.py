@@ -228,7 +228,7 @@ def _store(
     item: CartItem | None = None,
     fair_id: int | None = None,
 ) -> None:
-    """Write one line (qty 0 removes it); the database cart commits, the session one is saved.
+    """Write one line (qty 0 removes it); the database cart is flushed, the session one is saved.
 
     A fair_id marks the line as added from that fair's page; without one, a mark stays."""
     if _signed_in(user):
@@ -243,7 +243,7 @@ def _store(
         else:
             item.qty = qty
             item.fair_id = fair_id or item.fair_id
-        db.session.commit()
+        db.session.flush()
         return
     cart = _session_cart()
     fairs = {str(k): v for k, v in fair_ids(None).items()}
@@ -317,7 +317,7 @@ def merge_guest_cart(user: User) -> None:
         else:
             item.qty = total
             item.fair_id = fair_id or item.fair_id
-    db.session.commit()
+    db.session.flush()
 
 
 def remove_products(user: User, product_ids: list[int]) -> None:

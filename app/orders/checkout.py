@@ -24,16 +24,16 @@ from app.models import (
     Product,
     Province,
     ShopOrder,
-    ShopOrderStatus,
     User,
 )
 from app.models.base import VIETNAM, utcnow
 from app.orders import cart as carts
 from app.orders import notifications
+from app.orders.states import first_status
 from app.payments import services as payments
-from app.payments import stripe_gateway
 from app.payouts import ledger
 from app.shops.services import find_province
+from app.unit_of_work import after_commit, rollback
 from app.validators import is_phone, normalise_phone
 
 
@@ -71,7 +71,8 @@ def payment_deadline(method: str, now):
     return now + timedelta(minutes=minutes) if minutes else None
 
 
-def _check_delivery(delivery: Delivery):
+def check_delivery(delivery: Delivery) -> Province:
+    """The delivery's province once every field is valid; a CheckoutError names the field."""
     name, address = delivery.name.strip(), delivery.address.strip()
     if not name or len(name) > 120:
         raise CheckoutError(_("Enter the name of the person who receives the parcel."), "name")
@@ -125,7 +126,7 @@ def place_order(user: User, delivery: Delivery, payment_method: str, lang: str) 
     """Turn the buyer's cart into an order in one transaction; nothing is written on failure."""
     if payment_method not in payments.available_methods():
         raise CheckoutError(_("Choose one of the payment methods offered."), "payment_method")
-    province = _check_delivery(delivery)
+    province = check_delivery(delivery)
     cart = carts.load_cart(user)
     if not cart:
         raise CheckoutError(_("Your cart is empty."))
@@ -141,100 +142,90 @@ def place_order(user: User, delivery: Delivery, payment_method: str, lang: str) 
         line.product.id: ledger.product_commission_bps(line.product) for line in cart.lines
     }
     now = utcnow()
-    try:
-        short = _reserve_stock(cart.lines)  # the first write: the transaction starts here
-        if short:
-            db.session.rollback()
-            raise OutOfStock(_out_of_stock_message(short))
-        order = Order(
-            number=f"tmp-{uuid.uuid4().hex[:24]}",
-            buyer_id=user.id,
-            email=user.email,
-            locale=lang,
-            contact_name=delivery.name.strip(),
-            phone=normalise_phone(delivery.phone),
-            address=delivery.address.strip(),
-            commune=delivery.commune.strip(),
-            province_id=province.id,
-            payment_method=payment_method,
-            payment_status=PaymentStatus.UNPAID,
-            items_vnd=cart.items_vnd,
-            shipping_vnd=cart.shipping_vnd,
-            total_vnd=cart.total_vnd,
-            refunded_vnd=0,
-            expires_at=payment_deadline(payment_method, now),
-            created_at=now,
-        )
-        db.session.add(order)
-        db.session.flush()  # the id makes the number
-        order.number = order_number(order.id, now)
-        if payment_method == PaymentMethod.BANK_TRANSFER:
-            order.transfer_message = payments.transfer_message(order.number)
-        parts = []
-        for position, group in enumerate(cart.groups, start=1):
-            shop_order = ShopOrder(
-                order=order,
-                number=f"{order.number}-{position}",
-                shop_id=group.shop.id,
-                shop_name_vi=group.shop.name_vi,
-                shop_name_en=group.shop.name_en,
-                status=ShopOrderStatus.PENDING_PAYMENT,
-                items_vnd=group.items_vnd,
-                shipping_vnd=group.shipping_vnd,
-                total_vnd=group.total_vnd,
-                refunded_vnd=0,
-                commission_bps=ledger.shop_commission_bps(group.shop),
-                created_at=now,
-                updated_at=now,
-            )
-            parts.append(shop_order)
-            for line in group.lines:
-                product = line.product
-                shop_order.lines.append(
-                    OrderLine(
-                        product_id=product.id,
-                        shop_id=product.shop_id,
-                        sku=product.sku,
-                        name_vi=product.name_vi,
-                        name_en=product.name_en,
-                        unit=product.unit,
-                        unit_price_vnd=product.price_vnd,
-                        qty=line.qty,
-                        refunded_qty=0,
-                        fair_id=line.fair_id,
-                        commission_bps=commission[product.id],
-                    )
-                )
-            db.session.add(
-                OrderEvent(
-                    order=order,
-                    shop_order=shop_order,
-                    actor_id=user.id,
-                    from_status=None,
-                    to_status=ShopOrderStatus.PENDING_PAYMENT,
-                    note="",  # the timeline names the first event "Order placed"
-                    created_at=now,
-                )
-            )
-        carts.remove_products(user, [line.product.id for line in cart.lines])
-        # Written from the objects in hand: after the commit they would be read back.
-        mail = notifications.order_placed(order, parts)
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        raise
-    after_checkout(order, mail)
+    short = _reserve_stock(cart.lines)  # the first write: the transaction starts here
+    if short:
+        rollback()  # the units taken from the other lines go back on the shelf
+        raise OutOfStock(_out_of_stock_message(short))
+    order = _write_order(user, delivery, province, cart, payment_method, lang, commission, now)
+    # Once the order is committed: the confirmation mail (send_email waits for the commit by
+    # itself) and, for card, the PaymentIntent, so that it exists when the order page opens.
+    notifications.order_placed(order, order.shop_orders)
+    if payment_method == PaymentMethod.CARD:
+        after_commit(payments.create_intent_after_checkout, order.id)
     return order
 
 
-def after_checkout(order: Order, mail: notifications.Mail) -> None:
-    """Outside the transaction: the confirmation mail and, for card, the PaymentIntent."""
-    try:
-        mail.send()
-    except Exception:  # a mail server hiccup must not undo a placed order
-        current_app.logger.exception("Confirmation mail for %s not sent", mail.subject)
-    if order.payment_method == PaymentMethod.CARD:
-        try:
-            payments.ensure_payment_intent(order)
-        except stripe_gateway.GatewayError:
-            db.session.rollback()  # the order page creates it on the next visit
+def _write_order(user, delivery, province, cart, payment_method, lang, commission, now) -> Order:
+    """The order, its shop orders and lines, copied from the cart; the cart is emptied."""
+    order = Order(
+        number=f"tmp-{uuid.uuid4().hex[:24]}",
+        buyer_id=user.id,
+        email=user.email,
+        locale=lang,
+        contact_name=delivery.name.strip(),
+        phone=normalise_phone(delivery.phone),
+        address=delivery.address.strip(),
+        commune=delivery.commune.strip(),
+        province_id=province.id,
+        payment_method=payment_method,
+        payment_status=PaymentStatus.UNPAID,
+        items_vnd=cart.items_vnd,
+        shipping_vnd=cart.shipping_vnd,
+        total_vnd=cart.total_vnd,
+        refunded_vnd=0,
+        expires_at=payment_deadline(payment_method, now),
+        created_at=now,
+    )
+    db.session.add(order)
+    db.session.flush()  # the id makes the number
+    order.number = order_number(order.id, now)
+    if payment_method == PaymentMethod.BANK_TRANSFER:
+        order.transfer_message = payments.transfer_message(order.number)
+    for position, group in enumerate(cart.groups, start=1):
+        shop_order = ShopOrder(
+            order=order,
+            number=f"{order.number}-{position}",
+            shop_id=group.shop.id,
+            shop_name_vi=group.shop.name_vi,
+            shop_name_en=group.shop.name_en,
+            status=first_status(payment_method),
+            items_vnd=group.items_vnd,
+            shipping_vnd=group.shipping_vnd,
+            total_vnd=group.total_vnd,
+            refunded_vnd=0,
+            commission_bps=ledger.shop_commission_bps(group.shop),
+            created_at=now,
+            updated_at=now,
+        )
+        for line in group.lines:
+            product = line.product
+            shop_order.lines.append(
+                OrderLine(
+                    product_id=product.id,
+                    shop_id=product.shop_id,
+                    sku=product.sku,
+                    name_vi=product.name_vi,
+                    name_en=product.name_en,
+                    unit_vi=product.unit_vi,
+                    unit_en=product.unit_en,
+                    unit_price_vnd=product.price_vnd,
+                    qty=line.qty,
+                    refunded_qty=0,
+                    fair_id=line.fair_id,
+                    commission_bps=commission[product.id],
+                )
+            )
+        db.session.add(
+            OrderEvent(
+                order=order,
+                shop_order=shop_order,
+                actor_id=user.id,
+                from_status=None,
+                to_status=shop_order.status,
+                note="",  # the timeline names the first event "Order placed"
+                created_at=now,
+            )
+        )
+    carts.remove_products(user, [line.product.id for line in cart.lines])
+    db.session.flush()
+    return order

@@ -1,6 +1,7 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
+from flask_babel import lazy_pgettext as _lp
 from wtforms import (
+    BooleanField,
     HiddenField,
     IntegerField,
     RadioField,
@@ -9,16 +10,9 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import (
-    DataRequired,
-    InputRequired,
-    Length,
-    NumberRange,
-    Optional,
-    ValidationError,
-)
+from wtforms.validators import DataRequired, InputRequired, Optional, ValidationError
 
-from app.forms import stripped
+from app.forms import Length, NumberRange, SiteForm, stripped
 from app.models import PaymentMethod
 from app.orders.cart import MAX_QTY
 from app.orders.checkout import Delivery
@@ -35,7 +29,7 @@ PAYMENT_LABELS = {
 PRODUCT_ID_RANGE = NumberRange(min=1, max=2**63 - 1)
 
 
-class AddToCartForm(FlaskForm):
+class AddToCartForm(SiteForm):
     product_id = IntegerField(validators=[InputRequired(), PRODUCT_ID_RANGE])
     fair = HiddenField()  # the slug of the fair page it was added from, if any
     qty = IntegerField(
@@ -49,7 +43,7 @@ class AddToCartForm(FlaskForm):
     submit = SubmitField(_l("Add to cart"))
 
 
-class CartLineForm(FlaskForm):
+class CartLineForm(SiteForm):
     product_id = IntegerField(validators=[InputRequired(), PRODUCT_ID_RANGE])
     qty = IntegerField(
         _l("Quantity"),
@@ -60,7 +54,9 @@ class CartLineForm(FlaskForm):
     )
 
 
-class CheckoutForm(FlaskForm):
+class DeliveryForm(SiteForm):
+    """Where a parcel goes: checkout's delivery fields, also the address book's form."""
+
     name = StringField(
         _l("Full name of the receiver"), validators=[DataRequired(), Length(max=120)]
     )
@@ -74,10 +70,6 @@ class CheckoutForm(FlaskForm):
     province = SelectField(
         _l("Province"), validators=[DataRequired(message=_l("Choose a province."))]
     )
-    payment_method = RadioField(
-        _l("Payment"), validators=[InputRequired(message=_l("Choose how to pay."))]
-    )
-    submit = SubmitField(_l("Place order"))
 
     def validate_phone(self, field):
         if field.data and not is_phone(field.data):
@@ -92,13 +84,31 @@ class CheckoutForm(FlaskForm):
             province=self.province.data or "",
         )
 
+    def fill(self, delivery: Delivery) -> None:
+        """Start the form from a saved address (or the last order's delivery)."""
+        for name in ("name", "phone", "address", "commune", "province"):
+            getattr(self, name).data = getattr(delivery, name)
 
-class CancelForm(FlaskForm):
+
+class CheckoutForm(DeliveryForm):
+    payment_method = RadioField(
+        _l("Payment"), validators=[InputRequired(message=_l("Choose how to pay."))]
+    )
+    save_address = BooleanField(_l("Save this address in my address book"), default=True)
+    submit = SubmitField(_l("Place order"))
+
+
+class AddressForm(DeliveryForm):
+    is_default = BooleanField(_l("Use this address by default at checkout"))
+    submit = SubmitField(_l("Save address"))
+
+
+class CancelForm(SiteForm):
     shop_order_id = HiddenField()
-    submit = SubmitField(_l("Cancel"))
+    submit = SubmitField(_lp("cancel a cooperative's part of an order", "Cancel"))
 
 
-class ShipForm(FlaskForm):
+class ShipForm(SiteForm):
     carrier = StringField(
         _l("Carrier"),
         validators=[DataRequired(), Length(max=80)],
@@ -110,14 +120,14 @@ class ShipForm(FlaskForm):
     submit = SubmitField(_l("Mark as shipped"))
 
 
-class StaffCancelForm(FlaskForm):
+class StaffCancelForm(SiteForm):
     reason = TextAreaField(
         _l("Reason (the buyer reads it)"), validators=[DataRequired(), Length(max=255)]
     )
     submit = SubmitField(_l("Cancel this order"))
 
 
-class RefundForm(FlaskForm):
+class RefundForm(SiteForm):
     """Per-line quantities arrive as qty-<line id>; with none given, everything is refunded."""
 
     reason = StringField(
@@ -127,7 +137,7 @@ class RefundForm(FlaskForm):
     refund_lines = SubmitField(_l("Refund the chosen units"))
 
 
-class ShippingRateForm(FlaskForm):
+class ShippingRateForm(SiteForm):
     fee_vnd = IntegerField(
         _l("Shipping fee per order (đồng)"),
         validators=[InputRequired(), NumberRange(min=0, max=10_000_000)],

@@ -1,4 +1,4 @@
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -9,15 +9,17 @@ from app.fairs import services as fairs
 from app.forms import ActionForm, add_error, choices
 from app.i18n import current_lang, tr
 from app.models import PaymentMethod, Product, Refund
-from app.orders import bp, services
+from app.orders import addresses, bp, services
 from app.orders import cart as carts
 from app.orders import checkout as checkouts
 from app.orders.forms import (
     PAYMENT_LABELS,
+    AddressForm,
     AddToCartForm,
     CancelForm,
     CartLineForm,
     CheckoutForm,
+    DeliveryForm,
     RefundForm,
     ShipForm,
     ShippingRateForm,
@@ -29,15 +31,14 @@ from app.payments import services as payments
 from app.payments import stripe_gateway
 from app.payments.forms import ConfirmTransferForm
 from app.payments.received import money_received
-from app.payouts import services as payouts
 from app.shops.services import all_provinces, managed_shop
+from app.unit_of_work import rollback
 
 # --- cart -----------------------------------------------------------------------------------
 
 
 @bp.route("/cart")
 def cart():
-    services.sweep_expired_orders()
     return render_template("orders/cart.html", cart=carts.load_cart(current_user))
 
 
@@ -92,11 +93,15 @@ def cart_update():
 # --- checkout -------------------------------------------------------------------------------
 
 
-def checkout_form() -> CheckoutForm:
-    form = CheckoutForm()
+def with_provinces(form: DeliveryForm) -> DeliveryForm:
     form.province.choices = choices(
         [("", _("— Choose a province —"))] + [(p.slug, tr(p, "name")) for p in all_provinces()]
     )
+    return form
+
+
+def checkout_form() -> CheckoutForm:
+    form = with_provinces(CheckoutForm())
     form.payment_method.choices = choices(
         (m, PAYMENT_LABELS[m]) for m in payments.available_methods()
     )
@@ -108,8 +113,16 @@ def checkout_form() -> CheckoutForm:
 def checkout():
     form = checkout_form()
     status = 200
+    chosen = None
     if request.method == "GET":
-        services.sweep_expired_orders()
+        # A saved address the buyer picked, else the default one or the last order's.
+        if request.args.get("address"):
+            chosen = addresses.address_of(current_user, request.args.get("address", type=int))
+            start = addresses.as_delivery(chosen)
+        else:
+            start = addresses.checkout_start(current_user)
+        if start is not None:
+            form.fill(start)
         if not form.name.data:
             form.name.data = current_user.name
         if len(form.payment_method.choices) == 1:
@@ -123,6 +136,8 @@ def checkout():
             add_error(form, error.field, error)
             status = 409 if isinstance(error, checkouts.OutOfStock) else 400
         else:
+            if form.save_address.data:
+                addresses.remember(current_user, form.delivery())
             flash(_("Thank you! Your order %(number)s is placed.", number=order.number), "success")
             return redirect(url_for("orders.order_page", number=order.number))
     else:
@@ -131,7 +146,84 @@ def checkout():
     if not cart and status == 200:
         flash(_("Your cart is empty."), "error")
         return redirect(url_for("orders.cart"))
-    return render_template("orders/checkout.html", form=form, cart=cart), status
+    return render_template(
+        "orders/checkout.html",
+        form=form,
+        cart=cart,
+        book=addresses.addresses_of(current_user),
+        chosen=chosen,
+    ), status
+
+
+# --- the address book -----------------------------------------------------------------------
+
+
+def render_address_book(form: AddressForm, status: int = 200):
+    return render_template(
+        "orders/addresses.html",
+        addresses=addresses.addresses_of(current_user),
+        form=form,
+        action_form=ActionForm(),
+    ), status
+
+
+@bp.route("/account/addresses", methods=["GET", "POST"])
+@login_required
+def address_book():
+    form = with_provinces(AddressForm())
+    if not form.is_submitted():
+        form.name.data = current_user.name
+        return render_address_book(form)
+    if form.validate():
+        try:
+            addresses.save_address(current_user, form.delivery(), make_default=form.is_default.data)
+        except checkouts.CheckoutError as error:
+            add_error(form, error.field, error)
+        except addresses.AddressBookFull as error:
+            flash(str(error), "error")
+        else:
+            flash(_("The address is saved."), "success")
+            return redirect(url_for("orders.address_book"))
+    return render_address_book(form, 400)
+
+
+@bp.route("/account/addresses/<int:address_id>", methods=["GET", "POST"])
+@login_required
+def edit_address(address_id: int):
+    address = addresses.address_of(current_user, address_id)
+    form = with_provinces(AddressForm())
+    if not form.is_submitted():
+        form.fill(addresses.as_delivery(address))
+        form.is_default.data = address.is_default
+    elif form.validate():
+        try:
+            addresses.save_address(
+                current_user, form.delivery(), address, make_default=form.is_default.data
+            )
+        except checkouts.CheckoutError as error:
+            add_error(form, error.field, error)
+        else:
+            flash(_("The address is saved."), "success")
+            return redirect(url_for("orders.address_book"))
+    status = 400 if form.is_submitted() else 200
+    return render_template("orders/address_form.html", form=form, address=address), status
+
+
+@bp.route("/account/addresses/<int:address_id>/<action>", methods=["POST"])
+@login_required
+def address_action(address_id: int, action: str):
+    address = addresses.address_of(current_user, address_id)
+    if action not in ("delete", "default"):
+        abort(404)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    if action == "delete":
+        addresses.delete_address(current_user, address)
+        flash(_("The address is deleted."), "success")
+    else:
+        addresses.set_default(current_user, address)
+        flash(_("Checkout now starts from this address."), "success")
+    return redirect(url_for("orders.address_book"))
 
 
 # --- buyers' orders -------------------------------------------------------------------------
@@ -145,14 +237,11 @@ def order_history():
 
 
 def render_order_page(order, status: int = 200):
-    card, card_error = None, None
+    # The page only reads: the card form asks for its PaymentIntent by POST (card_intent).
+    card, card_error = False, None
     if order.awaits_payment and order.payment_method == PaymentMethod.CARD:
         if stripe_gateway.is_enabled():
-            try:
-                card = payments.ensure_payment_intent(order)
-            except stripe_gateway.GatewayError:
-                db.session.rollback()
-                card_error = _("Card payment is unavailable right now; try again in a minute.")
+            card = True
         else:
             card_error = _("Card payment is switched off; contact us to pay another way.")
     return (
@@ -180,6 +269,28 @@ def render_order_page(order, status: int = 200):
 @login_required
 def order_page(number: str):
     return render_order_page(services.order_for_buyer(current_user, number))
+
+
+@bp.route("/orders/<number>/card", methods=["POST"])
+@login_required
+def card_intent(number: str):
+    """The card form's PaymentIntent (created on first need): what Stripe Elements mounts."""
+    order = services.order_for_buyer(current_user, number)
+    if not (order.awaits_payment and order.payment_method == PaymentMethod.CARD):
+        return jsonify(error=_("This order does not wait for a card payment.")), 409
+    if not stripe_gateway.is_enabled():
+        return jsonify(error=_("Card payment is switched off; contact us to pay another way.")), 409
+    try:
+        intent = payments.ensure_payment_intent(order)
+    except stripe_gateway.GatewayError:
+        return jsonify(
+            error=_("Card payment is unavailable right now; try again in a minute.")
+        ), 503
+    return jsonify(
+        client_secret=intent.client_secret,
+        status=intent.status,
+        publishable_key=stripe_gateway.publishable_key(),
+    )
 
 
 @bp.route("/orders/<number>/cancel", methods=["POST"])
@@ -304,7 +415,7 @@ def manage_order_action(slug: str, number: str, action: str):
         else:
             abort(404)
     except (OrderStateError, payments.PaymentError) as error:
-        db.session.rollback()
+        rollback()  # the page shows the order as it stands, not a move half made
         flash(str(error), "error")
         shop_order = services.shop_order_for_staff(current_user, shop, number)
         return render_manage_order(shop, shop_order, 409, **forms)
@@ -332,11 +443,10 @@ def retry_refund(slug: str, refund_id: int):
     if not ActionForm().validate_on_submit():
         abort(400)
     try:
-        payments.retry_refund(current_user, refund)
+        services.retry_refund(current_user, refund)
     except payments.PaymentError as error:
         flash(str(error), "error")
     else:
-        payouts.reverse_transfer_for_refund(refund.id)  # if its money had gone to the shop
         flash(_("The refund is sent."), "success")
     return redirect(url_for("orders.manage_order", slug=shop.slug, number=refund.shop_order.number))
 

@@ -1,14 +1,12 @@
 """Orders after checkout: who may see what, what buyers and staff may do, refunds, expiry.
 
-Each public function owns its transaction and checks permission itself (never only the
-template): staff act through require_shop_staff, buyers only on their own orders.
+Each public function checks permission itself (never only the template): staff act through
+require_shop_staff, buyers only on their own orders. They flush; the request, command or job
+commits (app.unit_of_work), and a card refund is committed in steps around its Stripe call.
 """
-
-import time
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
-from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from werkzeug.exceptions import Forbidden, NotFound
@@ -43,6 +41,7 @@ from app.payments.received import money_received
 from app.payouts import ledger
 from app.payouts import services as payouts
 from app.shops.services import require_shop_staff
+from app.unit_of_work import after_commit, commit_step, rollback
 from app.validators import one_line
 
 MAX_FEE_VND = 10_000_000
@@ -64,7 +63,6 @@ def order_for_buyer(user: User, number: str) -> Order:
     order = order_by_number(number)
     if order is None or not (order.buyer_id == user.id or user.is_admin):
         raise NotFound()
-    expire_if_overdue(order)
     return order
 
 
@@ -125,6 +123,8 @@ def timeline(order: Order, shop_order: ShopOrder | None = None) -> list:
 
 
 def buyer_may_cancel(order: Order, shop_order: ShopOrder) -> bool:
+    if order.is_overdue:
+        return False  # expired: nothing left to cancel
     if order.awaits_payment:
         return shop_order.status == S.PENDING_PAYMENT
     return can_move(shop_order, S.CANCELLED, BUYER)
@@ -151,49 +151,69 @@ def buyer_cancel(user: User, order: Order, shop_order_id: int | None = None) -> 
 
 def _cancel(targets: list[ShopOrder], role: str, actor: User | None, reason: str):
     refunds = []
-    try:
-        for shop_order in targets:
-            paid = money_received(shop_order)
-            transition(shop_order, S.CANCELLED, role, actor, reason)
-            shop_order.cancel_reason = reason[:255]
-            owed = shop_order.total_vnd - shop_order.refunded_vnd
-            if paid and owed > 0:
-                refunds.append(
-                    payments.record_refund(
-                        shop_order, amount_vnd=owed, reason=reason, on_cancel=True, actor=actor
-                    )
+    for shop_order in targets:
+        paid = money_received(shop_order)
+        transition(shop_order, S.CANCELLED, role, actor, reason)
+        shop_order.cancel_reason = reason[:255]
+        if role == BUYER:
+            notifications.cancelled_by_buyer(shop_order)
+        else:
+            notifications.cancelled_by_staff(shop_order, reason, paid)
+        owed = shop_order.total_vnd - shop_order.refunded_vnd
+        if paid and owed > 0:
+            refunds.append(
+                payments.record_refund(
+                    shop_order, amount_vnd=owed, reason=reason, on_cancel=True, actor=actor
                 )
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        raise
+            )
+    db.session.flush()
     order = targets[0].order
     if all(s.status == S.CANCELLED for s in order.shop_orders):
-        payments.release_payment_intent(order)
-    _send_card_refunds(refunds, actor)
+        after_commit(payments.release_payment_intent, order.id)
+    for record in refunds:
+        send_refund(record, actor)
     return targets
 
 
-def _send_card_refunds(refunds: list[Refund], actor: User | None) -> None:
-    for refund_id in [r.id for r in refunds if r.status == RefundStatus.PENDING]:
-        payments.process_refund(refund_id, actor)
+def send_refund(refund: Refund, actor: User | None = None) -> Refund:
+    """Pay a recorded refund back: the one way a first refund and a retried one go out.
+
+    A card refund goes to Stripe (committed in steps around the call; PaymentError when
+    Stripe refuses), and once the refund has committed, the cooperative's share is taken
+    back from a Stripe Connect transfer that already carried the money, where there is one.
+    Cash and transfer refunds were settled when recorded.
+    """
+    if refund.status == RefundStatus.PENDING:
+        refund = payments.process_refund(refund.id, actor)
+    after_commit(payouts.reverse_transfer_for_refund, refund.id)
+    return refund
+
+
+def retry_refund(user: User, refund: Refund) -> Refund:
+    """Send a failed card refund again (same amount and lines), as the first one went."""
+    return send_refund(payments.reopen_refund(user, refund), user)
 
 
 # --- staff ----------------------------------------------------------------------------------
 
 
+# Moves the buyer hears of (the mail leaves once the move has committed).
+BUYER_IS_TOLD = {
+    S.SHIPPED: notifications.shop_order_shipped,
+    S.DELIVERED: notifications.shop_order_delivered,
+}
+
+
 def _staff_move(user: User, shop_order: ShopOrder, to: str, note: str = "") -> None:
     require_shop_staff(user, shop_order.shop)
-    try:
-        transition(shop_order, to, STAFF, user, note)
-        if to == S.DELIVERED and shop_order.order.payment_method == PaymentMethod.COD:
-            payments.record_cod_payment(shop_order, user)
-        if to == S.DELIVERED:
-            ledger.post_sale(shop_order, user)  # pending until the return window ends
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        raise
+    transition(shop_order, to, STAFF, user, note)
+    if to == S.DELIVERED and shop_order.order.payment_method == PaymentMethod.COD:
+        payments.record_cod_payment(shop_order, user)
+    if to == S.DELIVERED:
+        ledger.post_sale(shop_order, user)  # pending until the return window ends
+    if to in BUYER_IS_TOLD:
+        BUYER_IS_TOLD[to](shop_order)
+    db.session.flush()
 
 
 def pack(user: User, shop_order: ShopOrder) -> None:
@@ -210,10 +230,6 @@ def ship(user: User, shop_order: ShopOrder, carrier: str, tracking_number: str) 
         raise OrderStateError(_("The carrier and the tracking number have 80 characters at most."))
     shop_order.carrier, shop_order.tracking_number = carrier, tracking_number
     _staff_move(user, shop_order, S.SHIPPED, f"{carrier} {tracking_number}")
-    try:
-        notifications.shop_order_shipped(shop_order)
-    except Exception:  # the parcel is shipped whether or not the mail goes out
-        current_app.logger.exception("Shipping mail for %s not sent", shop_order.number)
 
 
 def deliver(user: User, shop_order: ShopOrder) -> None:
@@ -230,7 +246,7 @@ def staff_cancel(user: User, shop_order: ShopOrder, reason: str) -> None:
     reason = one_line(reason)
     if not reason:
         raise OrderStateError(_("Say why the order is cancelled: the buyer will read it."))
-    if shop_order.order.awaits_payment:
+    if shop_order.order.awaits_payment or shop_order.order.is_overdue:
         raise OrderStateError(
             _("The buyer has not paid yet: the order is cancelled by itself if nobody pays.")
         )
@@ -277,22 +293,17 @@ def refund(
         amount = min(amount, left)
     if amount <= 0 or amount > left:
         raise OrderStateError(_("There is nothing left to refund on this order."))
-    try:
-        record = payments.record_refund(
-            shop_order,
-            amount_vnd=amount,
-            reason=reason,
-            lines=lines,
-            shipping_vnd=shipping,
-            actor=user,
-        )
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        raise
-    _send_card_refunds([record], user)
-    payouts.reverse_transfer_for_refund(record.id)  # money already sent on by Stripe Connect
-    return record
+    record = payments.record_refund(
+        shop_order,
+        amount_vnd=amount,
+        reason=reason,
+        lines=lines,
+        shipping_vnd=shipping,
+        actor=user,
+    )
+    notifications.refunded(shop_order, record)
+    db.session.flush()
+    return send_refund(record, user)
 
 
 def _shipping_refunded(shop_order: ShopOrder) -> int:
@@ -324,20 +335,20 @@ def set_shipping_rate(user: User, shop: Shop, fee_vnd: int, free_above_vnd: int 
     rate = db.session.get(ShippingRate, shop.id) or ShippingRate(shop_id=shop.id)
     rate.fee_vnd, rate.free_above_vnd = fee_vnd, free_above_vnd
     db.session.add(rate)
-    db.session.commit()
+    db.session.flush()
 
 
 # --- expiry ---------------------------------------------------------------------------------
-
-SWEEP_EVERY_SECONDS = 60
-_last_sweep = 0.0
 
 
 def expire_unpaid_orders(now=None) -> int:
     """Cancel card and transfer orders not paid by their deadline; their stock goes back.
 
-    One transaction per order; an order paid at the same moment keeps its payment (the
-    status compare-and-set lets only one of the two win). Returns how many were expired.
+    The scheduled job behind `flask orders expire` (run it every minute from cron, or from
+    RQ's scheduler); pages never expire anything, they read an overdue order as expired
+    (Order.is_overdue). One order at a time: an order paid at the same moment keeps its
+    payment (the status compare-and-set lets only one of the two win) and the others still
+    expire. Returns how many were expired.
     """
     now = now or utcnow()
     ids = db.session.scalars(
@@ -350,8 +361,7 @@ def expire_unpaid_orders(now=None) -> int:
     ).all()
     expired = 0
     for order_id in ids:
-        order = db.session.get(Order, order_id)
-        if _expire(order):
+        if _expire(db.session.get(Order, order_id)):
             expired += 1
     return expired
 
@@ -364,23 +374,10 @@ def _expire(order: Order) -> bool:
             if shop_order.status == S.PENDING_PAYMENT:
                 transition(shop_order, S.CANCELLED, SYSTEM, None, reason)
                 shop_order.cancel_reason = reason
-        db.session.commit()
+        notifications.order_expired(order)
     except OrderStateError:
-        db.session.rollback()  # paid or cancelled meanwhile
+        rollback()  # paid or cancelled meanwhile: this order's half-done moves go
         return False
-    payments.release_payment_intent(order)
+    after_commit(payments.release_payment_intent, order.id)
+    commit_step("each order expires on its own: one paid meanwhile must not undo the others")
     return True
-
-
-def expire_if_overdue(order: Order) -> None:
-    if order.awaits_payment and order.expires_at is not None and order.expires_at <= utcnow():
-        _expire(order)
-
-
-def sweep_expired_orders() -> None:
-    """The opportunistic run of `flask orders expire`: at most once a minute per worker."""
-    global _last_sweep
-    if time.monotonic() - _last_sweep < SWEEP_EVERY_SECONDS:
-        return
-    _last_sweep = time.monotonic()
-    expire_unpaid_orders()

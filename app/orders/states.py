@@ -1,8 +1,10 @@
 """The shop order state machine: which move is legal for whom, and the log of every move.
 
 pending_payment → paid → packed → shipped → delivered → completed, plus cancelled and
-partially_refunded / refunded. A move is a compare-and-set on the status column, so two
-workers (a webhook and the expiry job, two staff members) can never both make one.
+partially_refunded / refunded. A cash-on-delivery shop order has nothing to pay first: it
+starts in awaiting_confirmation, and the cooperative confirms it by packing it. A move is a
+compare-and-set on the status column, so two workers (a webhook and the expiry job, two staff
+members) can never both make one.
 Callers own the transaction; nothing here commits.
 """
 
@@ -22,8 +24,9 @@ BUYER, STAFF, SYSTEM = "buyer", "staff", "system"
 # payment arriving, an unpaid order expiring, a refund being confirmed.
 TRANSITIONS: dict[tuple[str, str], frozenset[str]] = {
     (S.PENDING_PAYMENT, S.PAID): frozenset({SYSTEM}),
-    (S.PENDING_PAYMENT, S.PACKED): frozenset({STAFF}),  # cash on delivery only, see below
     (S.PENDING_PAYMENT, S.CANCELLED): frozenset({BUYER, STAFF, SYSTEM}),
+    (S.AWAITING_CONFIRMATION, S.PACKED): frozenset({STAFF}),
+    (S.AWAITING_CONFIRMATION, S.CANCELLED): frozenset({BUYER, STAFF}),
     (S.PAID, S.PACKED): frozenset({STAFF}),
     (S.PAID, S.CANCELLED): frozenset({BUYER, STAFF}),
     (S.PACKED, S.SHIPPED): frozenset({STAFF}),
@@ -50,6 +53,7 @@ REFUNDABLE = tuple(s for s in LEFT_THE_COOPERATIVE if s != S.REFUNDED)
 
 STATUS_LABELS = {
     S.PENDING_PAYMENT: _l("Waiting for payment"),
+    S.AWAITING_CONFIRMATION: _l("Waiting for the cooperative's confirmation"),
     S.PAID: _l("Paid"),
     S.PACKED: _l("Packed"),
     S.SHIPPED: _l("Shipped"),
@@ -70,12 +74,12 @@ def status_label(status: str) -> str:
 
 
 def can_move(shop_order: ShopOrder, to: str, role: str) -> bool:
-    if role not in TRANSITIONS.get((shop_order.status, to), ()):
-        return False
-    if (shop_order.status, to) == (S.PENDING_PAYMENT, S.PACKED):
-        # Card and transfer orders are packed only once the money is in.
-        return shop_order.order.payment_method == PaymentMethod.COD
-    return True
+    return role in TRANSITIONS.get((shop_order.status, to), ())
+
+
+def first_status(payment_method: str) -> str:
+    """Card and transfer orders wait for the money; cash on delivery for the cooperative."""
+    return S.AWAITING_CONFIRMATION if payment_method == PaymentMethod.COD else S.PENDING_PAYMENT
 
 
 def log_event(

@@ -1,10 +1,11 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import StringField, SubmitField
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import DataRequired
+
+from app.forms import Length, SiteForm
 
 
-class ConfirmTransferForm(FlaskForm):
+class ConfirmTransferForm(SiteForm):
     reference = StringField(
         _l("Bank transaction reference"),
         validators=[DataRequired(), Length(min=3, max=120)],

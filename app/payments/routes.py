@@ -2,7 +2,7 @@ from flask import abort, current_app, flash, jsonify, redirect, render_template,
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from app.extensions import csrf, db
+from app.extensions import csrf
 from app.orders import services as orders
 from app.orders.states import OrderStateError
 from app.payments import bp, services, stripe_gateway
@@ -23,7 +23,6 @@ def stripe_webhook():
         outcome = services.handle_stripe_event(event)
     except OrderStateError:
         # Another worker moved the order at the same moment: let Stripe retry shortly.
-        db.session.rollback()
         return jsonify(error="conflict, retry"), 409
     current_app.logger.info("Stripe event %s %s: %s", event["id"], event["type"], outcome)
     return jsonify(received=True, outcome=outcome)

@@ -1,10 +1,12 @@
 """Money for orders: which methods are open, card payments, bank transfers, webhooks, refunds.
 
 Stripe is reached only through stripe_gateway, and never while this module holds a database
-transaction open: a refund is recorded (and its amount reserved) first, sent, then settled.
+transaction open: a refund is recorded (and its amount reserved) first, committed with
+`commit_step`, sent, then settled. Everything else flushes; the caller's unit of work commits.
 """
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 import sqlalchemy as sa
 from flask import current_app
@@ -32,10 +34,12 @@ from app.models import (
     User,
 )
 from app.models.base import utcnow
+from app.orders import notifications
 from app.orders.states import AFTER_DELIVERY, SYSTEM, log_event, return_stock, transition
-from app.payments import stripe_gateway, vietqr
+from app.payments import banks, stripe_gateway, vietqr
 from app.payouts import ledger
 from app.shops.services import is_staff_of, require_shop_staff
+from app.unit_of_work import commit_step, rollback
 from app.validators import one_line
 
 
@@ -72,12 +76,14 @@ def transfer_message(order_number: str) -> str:
 @dataclass(frozen=True)
 class TransferInstructions:
     bank_bin: str
+    bank_name: str  # what the buyer looks for in the banking app, e.g. Vietcombank
     account_no: str
     account_name: str
     amount_vnd: int
     message: str
     payload: str
     svg: str
+    demo: bool = False  # the development default account, which is not real
 
 
 def transfer_instructions(order: Order) -> TransferInstructions | None:
@@ -93,12 +99,14 @@ def transfer_instructions(order: Order) -> TransferInstructions | None:
     )
     return TransferInstructions(
         bank_bin=config["VIETQR_BANK_BIN"],
+        bank_name=banks.bank_name(config["VIETQR_BANK_BIN"]),
         account_no=config["VIETQR_ACCOUNT_NO"],
         account_name=config.get("VIETQR_ACCOUNT_NAME") or "",
         amount_vnd=order.total_vnd,
         message=order.transfer_message,
         payload=payload,
         svg=vietqr.qr_svg(payload, title=_("VietQR code for order %(n)s", n=order.number)),
+        demo=bool(config.get("VIETQR_DEMO_ACCOUNT")),
     )
 
 
@@ -139,9 +147,9 @@ def confirm_bank_transfer(user: User, order: Order, reference: str) -> None:
         )
     try:
         mark_paid(order, PaymentMethod.BANK_TRANSFER, order.total_vnd, reference, user)
-        db.session.commit()
+        db.session.flush()
     except IntegrityError as error:  # the same reference confirmed at the same moment
-        db.session.rollback()
+        rollback()  # the failed flush leaves nothing of this unit of work to keep
         raise PaymentError(_("This transfer was just confirmed by someone else.")) from error
 
 
@@ -166,12 +174,23 @@ def pending_transfers() -> list[Order]:
 def mark_paid(
     order: Order, method: str, amount_vnd: int, reference: str, actor: User | None = None
 ) -> None:
-    """Record the money and move every waiting shop order to paid (the caller commits)."""
-    with force_locale(order.locale):  # notes speak the buyer's language, whoever acts
-        note = _("Payment received: %(amount)s", amount=format_vnd(amount_vnd, order.locale))
+    """Record the money and move every waiting shop order to paid.
+
+    Each part's timeline names that part's own amount: the whole order's would read as if
+    every cooperative had been paid all of it.
+    """
+    moved = []
     for shop_order in order.shop_orders:
         if shop_order.status == ShopOrderStatus.PENDING_PAYMENT:
+            with force_locale(order.locale):  # notes speak the buyer's language, whoever acts
+                note = _(
+                    "Payment received: %(amount)s",
+                    amount=format_vnd(shop_order.total_vnd, order.locale),
+                )
             transition(shop_order, ShopOrderStatus.PAID, SYSTEM, actor, note)
+            moved.append(shop_order)
+    if moved:  # money for a cancelled order is refunded, not announced
+        notifications.order_paid(order, moved, method, amount_vnd)
     order.payment_status = PaymentStatus.PAID
     order.paid_at = utcnow()
     order.payment_error = None
@@ -187,7 +206,7 @@ def mark_paid(
 
 
 def record_cod_payment(shop_order: ShopOrder, actor: User | None) -> None:
-    """Cash collected at delivery: one payment per shop order (the caller commits)."""
+    """Cash collected at delivery: one payment per shop order."""
     order = shop_order.order
     db.session.add(
         Payment(
@@ -209,7 +228,11 @@ def record_cod_payment(shop_order: ShopOrder, actor: User | None) -> None:
 
 
 def ensure_payment_intent(order: Order) -> stripe_gateway.Intent:
-    """The order's PaymentIntent, created on first need (idempotent, so a retry finds the same)."""
+    """The order's PaymentIntent, created on first need (idempotent, so a retry finds the same).
+
+    Called after checkout has committed (an after-commit action) and when the buyer's card
+    form asks for it by POST; never from a page that is only read.
+    """
     if order.stripe_payment_intent_id:
         return stripe_gateway.retrieve_payment_intent(order.stripe_payment_intent_id)
     intent = stripe_gateway.create_payment_intent(
@@ -222,12 +245,27 @@ def ensure_payment_intent(order: Order) -> stripe_gateway.Intent:
         .where(Order.id == order.id, Order.stripe_payment_intent_id.is_(None))
         .values(stripe_payment_intent_id=intent.id)
     )
-    db.session.commit()
     return intent
 
 
-def release_payment_intent(order: Order) -> None:
-    """After an unpaid card order is cancelled or expired: cancel its intent, best effort."""
+def create_intent_after_checkout(order_id: int) -> None:
+    """The after-commit step of a card checkout: the intent exists when the buyer lands on
+    the order page. Stripe being down changes nothing: the card form asks again."""
+    order = db.session.get(Order, order_id)
+    if order is None or not order.awaits_payment or not stripe_gateway.is_enabled():
+        return
+    try:
+        ensure_payment_intent(order)
+    except stripe_gateway.GatewayError:
+        pass  # the order page's card form creates it on the buyer's next try
+
+
+def release_payment_intent(order_id: int) -> None:
+    """After an unpaid card order is cancelled or expired: cancel its intent, best effort
+    (an after-commit action: the cancellation is in the database first)."""
+    order = db.session.get(Order, order_id)
+    if order is None:
+        return
     if order.payment_method != PaymentMethod.CARD or not order.stripe_payment_intent_id:
         return
     if not stripe_gateway.is_enabled():
@@ -250,7 +288,7 @@ def handle_stripe_event(event: dict) -> str:
     try:
         db.session.flush()
     except IntegrityError:
-        db.session.rollback()
+        rollback()  # the failed flush leaves nothing to keep: the event was applied before
         return "duplicate"
     data = event.get("data")
     obj = data.get("object") if isinstance(data, dict) else None
@@ -258,14 +296,10 @@ def handle_stripe_event(event: dict) -> str:
     handler = WEBHOOK_HANDLERS.get(event["type"])
     to_refund: list[int] = []
     outcome = handler(obj, to_refund) if handler else "ignored"
-    try:
-        db.session.commit()
-    except IntegrityError:
-        db.session.rollback()
-        return "duplicate"
+    db.session.flush()
     for refund_id in to_refund:  # money that came after the order closed goes straight back
         try:
-            process_refund(refund_id)
+            process_refund(refund_id)  # commits the event with the refund it records
         except PaymentError as error:
             current_app.logger.error("Refund %s of a late payment failed: %s", refund_id, error)
     return outcome
@@ -517,7 +551,9 @@ def process_refund(refund_id: int, actor: User | None = None) -> Refund:
     if refund is None or refund.status != RefundStatus.PENDING:
         return refund
     order = refund.order
-    db.session.commit()  # nothing may stay open while we wait for Stripe
+    # A crash while Stripe works must leave a pending refund to retry, not money sent and
+    # unrecorded; and no write lock may be held while we wait.
+    commit_step("the pending refund is committed before Stripe is asked to send it")
     try:
         stripe_id = stripe_gateway.create_refund(
             intent_id=order.stripe_payment_intent_id,
@@ -526,24 +562,35 @@ def process_refund(refund_id: int, actor: User | None = None) -> Refund:
             order_number=order.number,
         )
     except stripe_gateway.GatewayError as error:
+        if error.transient:
+            # Stripe was unreachable or failed on its side: the refund stays pending (its
+            # money reserved) and `flask payments retry-refunds` sends it again with the same
+            # idempotency key, so it is paid exactly once whatever Stripe did meanwhile.
+            refund.error = str(error)[:255]
+            with force_locale(order.locale):
+                note = _("Card refund delayed, it will be sent again: %(error)s", error=str(error))
+            log_event(order.id, refund.shop_order_id, actor, note)
+            db.session.flush()
+            return refund
         _reserve(refund, -1)
         refund.status = RefundStatus.FAILED
         refund.error = str(error)[:255]
         with force_locale(order.locale):
             note = _("Card refund failed: %(error)s", error=str(error))
         log_event(order.id, refund.shop_order_id, actor, note)
-        db.session.commit()
+        commit_step("Stripe refused: the failure stays recorded although the caller is refused")
         raise PaymentError(_("Stripe did not refund: %(error)s", error=str(error))) from error
     refund.status = RefundStatus.SUCCEEDED
     refund.stripe_refund_id = stripe_id
+    refund.error = None
     refund.completed_at = utcnow()
     _settle(refund, actor)
-    db.session.commit()
+    db.session.flush()
     return refund
 
 
-def retry_refund(user: User, refund: Refund) -> Refund:
-    """Send a failed card refund again (same amount and lines)."""
+def reopen_refund(user: User, refund: Refund) -> Refund:
+    """A failed card refund made pending again (same amount and lines), to be sent again."""
     require_shop_staff(user, refund.shop_order.shop)
     if refund.status != RefundStatus.FAILED:
         raise PaymentError(_("Only a failed refund can be sent again."))
@@ -553,5 +600,15 @@ def retry_refund(user: User, refund: Refund) -> Refund:
     refund.status = RefundStatus.PENDING
     refund.error = None
     _reserve(refund, +1)
-    db.session.commit()
-    return process_refund(refund.id, user)
+    db.session.flush()
+    return refund
+
+
+def delayed_refunds(older_than: timedelta = timedelta(0)) -> list[Refund]:
+    """Card refunds still waiting for Stripe's answer (it was unreachable, or the process
+    sending them died), oldest first: what `flask payments retry-refunds` sends again."""
+    return db.session.scalars(
+        sa.select(Refund)
+        .where(Refund.status == RefundStatus.PENDING, Refund.created_at <= utcnow() - older_than)
+        .order_by(Refund.id)
+    ).all()

@@ -16,7 +16,20 @@ CURRENCY = "vnd"  # zero-decimal: 150000 means 150.000 ₫
 
 
 class GatewayError(Exception):
-    """Stripe refused or could not be reached; the message is safe to show to staff."""
+    """Stripe refused or could not be reached; the message is safe to show to staff.
+
+    `transient` when Stripe could not be reached or failed on its side (timeout, dropped
+    connection, 5xx, rate limit): the same call, with the same idempotency key, may well
+    succeed later, and can never act twice.
+    """
+
+    def __init__(self, message: str, transient: bool = False):
+        super().__init__(message)
+        self.transient = transient
+
+
+# Errors after which the call may be sent again, with the same idempotency key.
+TRANSIENT = (stripe.APIConnectionError, stripe.APIError, stripe.RateLimitError)
 
 
 class InvalidWebhook(ValueError):
@@ -51,6 +64,8 @@ def _client() -> stripe.StripeClient:
         config["STRIPE_SECRET_KEY"],
         base_addresses={"api": base} if base else None,
         max_network_retries=2,  # safe: retries reuse the idempotency key
+        # A Stripe that hangs must not hold a worker past gunicorn's timeout.
+        http_client=stripe.RequestsClient(timeout=config.get("STRIPE_TIMEOUT_SECONDS", 15)),
     )
 
 
@@ -61,7 +76,7 @@ def _intent(pi) -> Intent:
 def _fail(error: stripe.StripeError) -> GatewayError:
     current_app.logger.warning("Stripe error: %s", error)
     message = getattr(error, "user_message", None) or str(error) or "Stripe error"
-    return GatewayError(message)
+    return GatewayError(message, transient=isinstance(error, TRANSIENT))
 
 
 def create_payment_intent(*, order_number: str, amount_vnd: int, description: str) -> Intent:

@@ -7,6 +7,7 @@ import sqlalchemy as sa
 from flask import current_app
 
 from app.extensions import db
+from app.files import StorageUnavailable, write_atomically
 from app.models import User
 from app.payouts import ledger, services
 from app.shops.services import shop_by_slug
@@ -51,11 +52,27 @@ def run(until: str | None, dry_run: bool) -> None:
         )
     for slug, why in report.skipped:
         click.echo(f"  skipped {slug}: {why}")
-    if not dry_run and any(p.method == "bank" for p in report.payouts):
-        folder = Path(current_app.config["PAYOUT_BATCH_DIR"])
-        folder.mkdir(parents=True, exist_ok=True)
-        path = folder / f"payout-batch-{report.run_id}.csv"
-        path.write_text(services.batch_csv(report.run_id), encoding="utf-8")
+    if not dry_run:
+        write_batch_files()
+
+
+def write_batch_files() -> None:
+    """The bank batch file of every run whose bank payouts wait, if it is not there yet: a
+    run interrupted before its file was written (killed, disk full) gets it on the next run.
+    Written whole or not at all."""
+    folder = Path(current_app.config["PAYOUT_BATCH_DIR"])
+    for run_id in services.runs_waiting_for_batch_files():
+        path = folder / f"payout-batch-{run_id}.csv"
+        if path.exists():
+            continue
+        try:
+            write_atomically(path, services.batch_csv(run_id))
+        except StorageUnavailable as error:
+            raise click.ClickException(
+                f"The payouts are recorded, but the bank batch file could not be written "
+                f"({error.strerror}). Make {folder} writable and run `flask payouts run` "
+                "again: it writes the missing file and pays nothing twice."
+            ) from error
         click.echo(f"Bank batch file: {path}")
 
 

@@ -1,14 +1,18 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
-from wtforms import DateField, IntegerField, StringField, SubmitField
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms import DateField, IntegerField, SelectField, StringField, SubmitField
+from wtforms.validators import DataRequired, InputRequired, Optional
+
+from app.forms import Length, NumberRange, SiteForm, choices
+from app.payments.banks import BANKS, bank_by_bin
 
 
-class BankDetailsForm(FlaskForm):
-    bank_bin = StringField(
-        _l("Bank BIN"),
-        validators=[DataRequired(), Length(max=6)],
-        description=_l("The 6-digit code of your bank in NAPAS, e.g. 970436 for Vietcombank."),
+class BankDetailsForm(SiteForm):
+    # The bank is chosen by name; its NAPAS BIN is what is stored and sent. The service checks
+    # the value, so a stored BIN that left the list still shows (see with_bank_choices).
+    bank_bin = SelectField(
+        _l("Bank"),
+        validators=[DataRequired(message=_l("Choose your bank."))],
+        validate_choice=False,
     )
     account_no = StringField(_l("Account number"), validators=[DataRequired(), Length(max=40)])
     account_holder = StringField(
@@ -18,8 +22,15 @@ class BankDetailsForm(FlaskForm):
     )
     submit = SubmitField(_l("Save bank details"))
 
+    def with_bank_choices(self, stored_bin: str | None) -> "BankDetailsForm":
+        pairs = [("", _l("— Choose your bank —"))] + [(b.bin, b.label) for b in BANKS]
+        if stored_bin and bank_by_bin(stored_bin) is None:
+            pairs.append((stored_bin, stored_bin))
+        self.bank_bin.choices = choices(pairs)
+        return self
 
-class RunForm(FlaskForm):
+
+class RunForm(SiteForm):
     until = DateField(
         _l("Pay sales whose return window ended by"),
         validators=[Optional()],
@@ -29,19 +40,19 @@ class RunForm(FlaskForm):
     run = SubmitField(_l("Create payouts"))
 
 
-class MarkPaidForm(FlaskForm):
+class MarkPaidForm(SiteForm):
     reference = StringField(
         _l("Bank transaction reference"), validators=[DataRequired(), Length(min=3, max=120)]
     )
     submit = SubmitField(_l("Mark paid"))
 
 
-class MarkFailedForm(FlaskForm):
+class MarkFailedForm(SiteForm):
     reason = StringField(_l("Why it failed"), validators=[DataRequired(), Length(max=255)])
     submit = SubmitField(_l("Mark failed"))
 
 
-class AdjustmentForm(FlaskForm):
+class AdjustmentForm(SiteForm):
     shop = StringField(_l("Shop address (slug)"), validators=[DataRequired(), Length(max=80)])
     amount_vnd = IntegerField(
         _l("Amount (đồng)"),
@@ -54,7 +65,7 @@ class AdjustmentForm(FlaskForm):
     submit = SubmitField(_l("Post adjustment"))
 
 
-class RatesForm(FlaskForm):
+class RatesForm(SiteForm):
     """A shop's terms, or a category's rate: the target is a shop or a category slug."""
 
     target = StringField(

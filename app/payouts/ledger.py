@@ -32,6 +32,7 @@ from app.models import (
 from app.models.base import UTCDateTime, utcnow
 from app.orders.states import LEFT_THE_COOPERATIVE
 from app.payments.received import money_received_clause
+from app.tax import withholding
 
 K = AccountKind
 BPS = 10_000
@@ -210,19 +211,26 @@ def _post_sale(shop_order: ShopOrder, actor: User | None) -> LedgerTransaction |
     commission = _sale_commission(shop_order)
     gross = shop_order.items_vnd + shop_order.shipping_vnd
     shop = shop_order.shop_id
-    return post(
+    # A household or individual seller's VAT and PIT stay with the floor, which files them.
+    withheld = withholding.on_sale(shop_order) if not is_posted(f"sale:{shop_order.id}") else None
+    tax = withheld.tax_vnd if withheld else 0
+    sale = post(
         f"sale:{shop_order.id}",
         TransactionKind.SALE,
         {
             (None, K.CLEARING): -gross,
-            (shop, K.PENDING): gross - commission,
+            (shop, K.PENDING): gross - commission - tax,
             (None, K.COMMISSION): commission,
+            (None, K.TAX_WITHHELD): tax,
         },
         shop_id=shop,
         shop_order_id=shop_order.id,
         actor=actor,
         memo=shop_order.number,
     )
+    if sale is not None and withheld is not None:
+        withholding.record(shop_order, sale, withheld)
+    return sale
 
 
 def is_released(shop_order_id: int) -> bool:
@@ -260,15 +268,24 @@ def post_refund(refund: Refund, actor: User | None = None) -> LedgerTransaction 
         shop_order.refunded_vnd >= shop_order.total_vnd
     ):
         share = commission_left  # the last refund takes back exactly what is left
+    last = all(line.refunded_qty >= line.qty for line in shop_order.lines) or (
+        shop_order.refunded_vnd >= shop_order.total_vnd
+    )
     share = max(0, min(share, commission_left))
     account = K.AVAILABLE if is_released(shop_order.id) else K.PENDING
     shop = shop_order.shop_id
-    return post(
+    # Withheld tax goes back in proportion: the refund offsets it in the period it is booked.
+    given_back = (
+        withholding.on_refund(refund, last) if not is_posted(f"refund:{refund.id}") else None
+    )
+    tax = -given_back.tax_vnd if given_back else 0
+    booked = post(
         f"refund:{refund.id}",
         TransactionKind.REFUND,
         {
-            (shop, account): -(refund.amount_vnd - share),
+            (shop, account): -(refund.amount_vnd - share - tax),
             (None, K.COMMISSION): -share,
+            (None, K.TAX_WITHHELD): -tax,
             (None, K.REFUNDS): refund.amount_vnd,
         },
         shop_id=shop,
@@ -277,6 +294,9 @@ def post_refund(refund: Refund, actor: User | None = None) -> LedgerTransaction 
         actor=actor,
         memo=refund.reason,
     )
+    if booked is not None and given_back is not None:
+        withholding.record(shop_order, booked, given_back, refund)
+    return booked
 
 
 def return_window() -> timedelta:

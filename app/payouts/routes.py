@@ -1,4 +1,4 @@
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import Response, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -11,7 +11,7 @@ from app.i18n import format_vnd
 from app.models import PayoutRun, Role
 from app.paging import paginate
 from app.payments import stripe_gateway
-from app.payouts import bp, services
+from app.payouts import bp, ledger, services
 from app.payouts.forms import (
     AdjustmentForm,
     BankDetailsForm,
@@ -95,7 +95,7 @@ def payout_settings(slug: str):
             "account_no": shop.payout_account_no,
             "account_holder": shop.payout_account_holder,
         }
-    )
+    ).with_bank_choices(shop.payout_bank_bin)
     status = 200
     if form.validate_on_submit():
         try:
@@ -107,7 +107,6 @@ def payout_settings(slug: str):
                 form.account_holder.data,
             )
         except services.PayoutError as error:
-            db.session.rollback()
             form.bank_bin.errors = [str(error)]
             status = 400
         else:
@@ -115,8 +114,8 @@ def payout_settings(slug: str):
             return redirect(url_for("payouts.payout_settings", slug=shop.slug))
     elif form.is_submitted():
         status = 400
-    if request.args.get("stripe") == "return":
-        services.refresh_connect_status(shop)
+    # Back from Stripe (?stripe=return) the page only reads: Stripe's account.updated webhook
+    # turns payouts on, and the staff's "check" button (stripe_status) asks Stripe by POST.
     return (
         render_template(
             "payouts/settings.html",
@@ -146,6 +145,17 @@ def stripe_onboarding(slug: str):
     return redirect(link)
 
 
+@bp.route("/manage/<slug>/payouts/stripe/status", methods=["POST"])
+@login_required
+def stripe_status(slug: str):
+    """Ask Stripe now whether onboarding is done (the webhook tells us too, a little later)."""
+    shop = managed_shop(current_user, slug)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    services.refresh_connect_status(current_user, shop)
+    return redirect(url_for("payouts.payout_settings", slug=shop.slug))
+
+
 # --- operator -------------------------------------------------------------------------------
 
 
@@ -158,7 +168,7 @@ def _admin_page(status: int = 200, **context):
         render_template(
             "payouts/admin.html",
             pagination=pagination,
-            balances=services.ledger.balances(pagination.items),
+            balances=ledger.balances(pagination.items),
             commission=services.commission_by_month(),
             waiting=services.waiting_bank_payouts(),
             runs=services.recent_runs(),
@@ -186,6 +196,9 @@ def admin_run():
     report = services.run_payouts(until, dry_run=bool(form.preview.data), actor=current_user)
     if report.dry_run:
         return _admin_page(preview=report, run_form=form)
+    if not report.payouts:
+        flash(_("Nothing to pay: no balance has reached its minimum."), "success")
+        return redirect(url_for("payouts.admin_payouts"))
     flash(
         _(
             "%(count)s payout(s) created, %(amount)s in all.",
@@ -239,7 +252,6 @@ def admin_settle(payout_id: int, outcome: str):
     try:
         settle(current_user, payout, form[field].data)
     except services.PayoutError as error:
-        db.session.rollback()
         flash(str(error), "error")
         return _admin_page(400)
     flash(str(done) % {"id": payout_id}, "success")
@@ -284,7 +296,6 @@ def admin_rates():
             form.target.errors = [_("No shop or category has this address.")]
             return _admin_page(400, rates_form=form)
     except services.PayoutError as error:
-        db.session.rollback()
         form.commission_bps.errors = [str(error)]
         return _admin_page(400, rates_form=form)
     flash(

@@ -1,13 +1,12 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import RadioField, SubmitField, TextAreaField
-from wtforms.validators import InputRequired, Length
+from wtforms.validators import InputRequired
 
-from app.forms import choices
+from app.forms import Length, SiteForm, choices
 from app.reports.services import MAX_TEXT, REASON_LABELS
 
 
-class ReportForm(FlaskForm):
+class ReportForm(SiteForm):
     reason = RadioField(
         _l("What is wrong?"),
         choices=choices(REASON_LABELS.items()),

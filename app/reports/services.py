@@ -67,7 +67,7 @@ def file_report(
         reporter_ip=(ip or "")[:45],
     )
     db.session.add(report)
-    db.session.commit()
+    db.session.flush()
     return report
 
 

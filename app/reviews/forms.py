@@ -1,13 +1,12 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import RadioField, SelectField, SubmitField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length
+from wtforms.validators import DataRequired, InputRequired
 
-from app.forms import LANGUAGE_CHOICES, choices
+from app.forms import LANGUAGE_CHOICES, Length, SiteForm, choices
 from app.reviews.services import MAX_BODY, MAX_REPLY
 
 
-class ReviewForm(FlaskForm):
+class ReviewForm(SiteForm):
     rating = RadioField(
         _l("Rating"),
         choices=choices((n, "★" * n) for n in range(5, 0, -1)),
@@ -19,7 +18,7 @@ class ReviewForm(FlaskForm):
     submit = SubmitField(_l("Publish the review"))
 
 
-class ReplyForm(FlaskForm):
+class ReplyForm(SiteForm):
     reply = TextAreaField(
         _l("Answer of the cooperative"),
         validators=[DataRequired(_l("Write an answer.")), Length(max=MAX_REPLY)],

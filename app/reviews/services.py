@@ -97,7 +97,7 @@ def save_review(user: User, product: Product, rating: int, body: str, lang: str)
             )
         )
     review.rating, review.body, review.lang = rating, body, lang
-    db.session.commit()
+    db.session.flush()
     return review
 
 
@@ -112,7 +112,7 @@ def reply_to(user: User, review: Review, text: str) -> Review:
     if len(text) > MAX_REPLY:
         raise ReviewError(_("An answer has at most %(n)s characters.", n=MAX_REPLY))
     review.reply, review.replied_at, review.replied_by_id = text, utcnow(), user.id
-    db.session.commit()
+    db.session.flush()
     return review
 
 
@@ -123,7 +123,7 @@ def set_status(admin: User, review: Review, hidden: bool, reason: str = "") -> R
     review.status = ReviewStatus.HIDDEN if hidden else ReviewStatus.VISIBLE
     review.moderation_reason = reason
     record("review.hide" if hidden else "review.show", review, actor=admin, reason=reason)
-    db.session.commit()
+    db.session.flush()
     return review
 
 

@@ -12,6 +12,7 @@ change is journaled at once and applied by a background job (app.jobs) moments l
 """
 
 from collections.abc import Callable, Iterable
+from contextlib import contextmanager
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
@@ -20,6 +21,7 @@ from flask import Flask, current_app, has_app_context
 from app import jobs
 from app.extensions import db
 from app.models import OcopCertificate, Product, Shop
+from app.search import analysis
 from app.search.documents import (
     FACETS,
     PRICE_BANDS,
@@ -36,12 +38,19 @@ from app.search.whoosh_backend import WhooshBackend
 
 BACKENDS = ("whoosh", "postgres")
 
+
+class SearchUnavailable(RuntimeError):
+    """The index is missing, damaged or unreachable: searches answer 503 until it is
+    repaired (`flask search reindex`); the rest of the site does not depend on it."""
+
+
 __all__ = [
     "FACETS",
     "PRICE_BANDS",
     "SORTS",
     "SearchFilters",
     "SearchResult",
+    "SearchUnavailable",
     "index_product",
     "init_app",
     "is_healthy",
@@ -107,22 +116,44 @@ def search(
     """Public products matching every word of `query` (all of them when it is empty).
 
     Words match with or without accents, in Vietnamese or English; accents typed and the
-    page language rank higher. Without words, "relevance" means newest first.
+    page language rank higher. An empty query lists everything ("relevance" then means
+    newest first); a query with nothing to search for (emoji, symbols) finds nothing, and
+    says so with `unsearchable`.
     """
-    return backend().search(
-        query,
-        lang=lang,
-        filters=filters,
-        sort=sort if sort in SORTS else "relevance",
-        page=max(page, 1),
-        per_page=max(per_page, 1),
-        facets=facets,
-    )
+    if query and query.strip() and not analysis.query_words(query):
+        return SearchResult(
+            ids=[], total=0, page=max(page, 1), per_page=max(per_page, 1), unsearchable=True
+        )
+    with _unavailable_on_failure():
+        return backend().search(
+            query,
+            lang=lang,
+            filters=filters,
+            sort=sort if sort in SORTS else "relevance",
+            page=max(page, 1),
+            per_page=max(per_page, 1),
+            facets=facets,
+        )
 
 
 def suggest(prefix: str | None, lang: str = "vi", limit: int = 8) -> list[str]:
     """Product names completing what a buyer is typing in the search box."""
-    return backend().suggest(prefix, lang=lang, limit=limit)
+    with _unavailable_on_failure():
+        return backend().suggest(prefix, lang=lang, limit=limit)
+
+
+@contextmanager
+def _unavailable_on_failure():
+    """A broken index raises whatever its files make Whoosh raise; callers get one error.
+    A database that went away stays a database error (app.main.errors answers both)."""
+    try:
+        yield
+    except (SearchUnavailable, sa.exc.OperationalError, sa.exc.InterfaceError):
+        raise
+    except Exception as error:
+        current_app.logger.error("search index unreadable: %r", error)
+        backend().forget_reader()
+        raise SearchUnavailable(str(error)) from error
 
 
 def index_product(product: Product) -> None:

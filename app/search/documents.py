@@ -78,6 +78,7 @@ class SearchResult:
     query: str = ""
     facets: dict[str, list[tuple[str | int, int]]] = field(default_factory=dict)
     suggestion: str | None = None
+    unsearchable: bool = False  # the query had no letters or digits to search for
 
     # The same paging attributes as Flask-SQLAlchemy's Pagination, for the shared macro.
     @property

@@ -38,9 +38,13 @@ from app.search.whoosh_backend import (
     EXACT_BOOST,
     FEW_HITS,
     OTHER_NAME_BOOST,
+    OWN,
     OWN_NAME_BOOST,
+    OWN_WORDS_BOOST,
     RESULT_WINDOW,
+    WORDS,
     best_correction,
+    corrected_query,
     index_fields,
 )
 
@@ -78,8 +82,13 @@ INSTALL = [
         province text NOT NULL,
         shop text NOT NULL,
         category text NOT NULL,
-        category_parent text NOT NULL
+        category_parent text NOT NULL,
+        own tsvector NOT NULL,
+        words tsvector NOT NULL
     )""",
+    # Tables made before the products' own words had columns of them (reindex fills them).
+    "ALTER TABLE search_documents ADD COLUMN IF NOT EXISTS own tsvector NOT NULL DEFAULT ''",
+    "ALTER TABLE search_documents ADD COLUMN IF NOT EXISTS words tsvector NOT NULL DEFAULT ''",
     "CREATE INDEX IF NOT EXISTS search_documents_text ON search_documents USING gin (text)",
     "CREATE INDEX IF NOT EXISTS search_documents_name_vi ON search_documents USING gin (name_vi)",
     "CREATE INDEX IF NOT EXISTS search_documents_name_en ON search_documents USING gin (name_en)",
@@ -103,19 +112,20 @@ UPSERT = sa.text(
         :product_id, to_tsvector('{CONFIG}', :text), to_tsvector('{CONFIG}', :name_vi),
         to_tsvector('{CONFIG}', :name_en), to_tsvector('simple', :exact), :title_vi, :title_en,
         :price_vnd, :created_ts, :ocop_stars, :ocop_expires_on, :province, :shop, :category,
-        :category_parent)
+        :category_parent, to_tsvector('{CONFIG}', :own), to_tsvector('{CONFIG}', :words))
     ON CONFLICT (product_id) DO UPDATE SET
         text = excluded.text, name_vi = excluded.name_vi, name_en = excluded.name_en,
         exact = excluded.exact, title_vi = excluded.title_vi, title_en = excluded.title_en,
         price_vnd = excluded.price_vnd, created_ts = excluded.created_ts,
         ocop_stars = excluded.ocop_stars, ocop_expires_on = excluded.ocop_expires_on,
         province = excluded.province, shop = excluded.shop, category = excluded.category,
-        category_parent = excluded.category_parent"""
+        category_parent = excluded.category_parent, own = excluded.own,
+        words = excluded.words"""
 )
 # Document counts of a few words, recounted through the GIN indexes after a change.
 RECOUNT_WORDS = sa.text(
     """INSERT INTO search_vocabulary (word, ndoc)
-    SELECT w, (SELECT count(*) FROM search_documents WHERE text @@ quote_literal(w)::tsquery)
+    SELECT w, (SELECT count(*) FROM search_documents WHERE words @@ quote_literal(w)::tsquery)
     FROM unnest(CAST(:words AS text[])) AS w
     ON CONFLICT (word) DO UPDATE SET ndoc = excluded.ndoc"""
 )
@@ -126,7 +136,7 @@ RECOUNT_SPELLINGS = sa.text(
     ON CONFLICT (word) DO UPDATE SET ndoc = excluded.ndoc"""
 )
 WORDS_OF = sa.text(
-    """SELECT tsvector_to_array(text), tsvector_to_array(exact) FROM search_documents
+    """SELECT tsvector_to_array(words), tsvector_to_array(exact) FROM search_documents
     WHERE product_id = ANY(CAST(:ids AS integer[]))"""
 )
 STARS = "CASE WHEN ocop_stars > 0 AND ocop_expires_on >= :today THEN ocop_stars ELSE 0 END"
@@ -157,6 +167,8 @@ def row_of(doc: ProductDocument) -> dict:
         "shop": doc.shop_slug,
         "category": doc.category_slug,
         "category_parent": doc.category_parent_slug,
+        "own": fields[OWN],
+        "words": fields[WORDS],
     }
 
 
@@ -235,6 +247,7 @@ class Query:
         ]
         if exact:
             parts.append(f"{EXACT_BOOST} * ts_rank(exact, ({' || '.join(exact)}))")
+        parts.append(f"{OWN_WORDS_BOOST} * ts_rank(own, {either}, 1)")
         return " + ".join(parts)
 
 
@@ -266,7 +279,13 @@ class PostgresBackend:
         has_config = connection.execute(
             sa.text("SELECT count(*) FROM pg_ts_config WHERE cfgname = :name"), {"name": CONFIG}
         ).scalar()
-        return found == len(TABLES) and has_config == 1
+        has_words = connection.execute(
+            sa.text(
+                "SELECT count(*) FROM information_schema.columns "
+                "WHERE table_name = 'search_documents' AND column_name = 'words'"
+            )
+        ).scalar()
+        return found == len(TABLES) and has_config == 1 and has_words == 1
 
     # --- reading -------------------------------------------------------------------------
 
@@ -365,29 +384,54 @@ class PostgresBackend:
         return ordered
 
     def _suggestion(self, connection, words, text: str, filters, total: int) -> str | None:
-        """A corrected query from the folded vocabulary (pg_trgm), if it finds more."""
-        accented = not text.isascii()
-        corrected, changed = [], False
-        for word in words:
-            best = None
-            if len(word.folded) >= 3 and not word.folded.isdigit():
-                best = self._correction(connection, word.folded)
-            if best is None:
-                corrected.append(word.text)
-                continue
-            changed = True
-            if accented:
-                spelled = connection.execute(
+        """A corrected query from the products' own vocabulary, if it finds more."""
+
+        def frequencies(wanted):
+            return dict(
+                connection.execute(
                     sa.text(
-                        "SELECT word FROM search_spellings WHERE folded = :folded AND ndoc > 0 "
-                        "ORDER BY ndoc DESC, word LIMIT 1"
+                        "SELECT word, ndoc FROM search_vocabulary "
+                        "WHERE word = ANY(CAST(:words AS text[]))"
                     ),
-                    {"folded": best},
-                ).scalar()
-                best = spelled or best
-            corrected.append(best)
-        if not changed:
+                    {"words": sorted(wanted)},
+                ).all()
+            )
+
+        folded = [w.folded for w in words]
+        searchable = {
+            word: connection.execute(
+                sa.text(
+                    "SELECT count(*) FROM search_documents "
+                    f"WHERE text @@ plainto_tsquery('{CONFIG}', :word)"
+                ),
+                {"word": word},
+            ).scalar()
+            for word in folded
+        }
+        corrected = corrected_query(
+            folded,
+            frequencies,
+            searchable,
+            lambda word, frequency: self._correction(connection, word, frequency),
+        )
+        if corrected is None:
             return None
+        if not text.isascii():  # accents typed: spell the suggestion with accents too
+            typed = {w.folded: w.text for w in words}
+            spelled = []
+            for word in corrected:
+                found = (
+                    typed.get(word)
+                    or connection.execute(
+                        sa.text(
+                            "SELECT word FROM search_spellings WHERE folded = :folded AND ndoc > 0 "
+                            "ORDER BY ndoc DESC, word LIMIT 1"
+                        ),
+                        {"folded": word},
+                    ).scalar()
+                )
+                spelled.append(found or word)
+            corrected = spelled
         suggestion = " ".join(corrected)
         found = self._count(
             connection, Query(analysis.query_words(suggestion), filters, vietnam_today())
@@ -395,15 +439,9 @@ class PostgresBackend:
         return suggestion if found > total else None
 
     @staticmethod
-    def _correction(connection, word: str) -> str | None:
-        """The commonest word at most one edit away (two for longer words), much commoner."""
+    def _correction(connection, word: str, frequency: int) -> str | None:
+        """A near product word, much commoner (best_correction's rule, as the Whoosh one)."""
         limit = 1 if len(word) <= 4 else 2
-        frequency = (
-            connection.execute(
-                sa.text("SELECT ndoc FROM search_vocabulary WHERE word = :word"), {"word": word}
-            ).scalar()
-            or 0
-        )
         candidates = dict(
             connection.execute(
                 sa.text(
@@ -484,6 +522,9 @@ class PostgresBackend:
         except Exception:  # any failure to reach or read the tables means search is down
             return False
         return True
+
+    def forget_reader(self) -> None:
+        """Nothing kept between searches: each one asks the database."""
 
     # --- writing -------------------------------------------------------------------------
 
@@ -600,7 +641,7 @@ class PostgresBackend:
             connection.exec_driver_sql("DELETE FROM search_vocabulary")
             connection.exec_driver_sql(
                 "INSERT INTO search_vocabulary (word, ndoc) SELECT word, ndoc "
-                "FROM ts_stat('SELECT text FROM search_documents') WHERE word !~ '^[0-9]+$'"
+                "FROM ts_stat('SELECT words FROM search_documents') WHERE word !~ '^[0-9]+$'"
             )
             connection.exec_driver_sql("DELETE FROM search_spellings")
             stats = connection.exec_driver_sql(

@@ -67,9 +67,16 @@ def results():
     page = _int_arg("page", 1, 10_000) or 1
     filters = filters_from_args()
     lang = current_lang()
-    result = search.search(
-        query, lang, filters, sort=sort, page=page, per_page=current_app.config["PER_PAGE"]
-    )
+    per_page = current_app.config["PER_PAGE"]
+    result = search.search(query, lang, filters, sort=sort, page=page, per_page=per_page)
+    searched = query
+    if not result.total and result.suggestion:
+        # Nothing at all: show what the correction finds ("caphe" → "ca phe"), and say so.
+        corrected = search.search(
+            result.suggestion, lang, filters, sort=sort, page=page, per_page=per_page
+        )
+        if corrected.total:
+            result, searched = corrected, result.suggestion
     chips = services.filter_labels(filters)
     if filters.shops is not None:
         fair = fairs.fair_by_slug(request.args["fair"])
@@ -77,6 +84,7 @@ def results():
     return render_template(
         "search/results.html",
         query=query,
+        searched=searched,
         result=result,
         products=services.products_in_order(result.ids),
         facets=services.facet_labels(result.facets, filters),

@@ -67,6 +67,11 @@ FEW_HITS = 2  # at most this many hits and a query gets a "did you mean"
 OWN_NAME_BOOST = 3.0  # a word in the product name, in the page's language
 OTHER_NAME_BOOST = 1.5  # ... in the other language
 EXACT_BOOST = 2.0  # the accents typed are the accents written: "mắm" over "mâm"
+# A word in the product's own name or description, not only in its shop's, category's or
+# province's name: shop names must not drown the products that are what was asked for.
+OWN_WORDS_BOOST = 2.0
+OWN = "own"  # that field: the product's own words, folded, with English stems
+WORDS = "words"  # the same words without stems: the vocabulary "did you mean" corrects to
 K1, B = 1.2, 0.75  # Whoosh's BM25F defaults
 # Ranking every match of a broad query costs time for nothing (see _candidates).
 RANK_LIMIT = 1000
@@ -103,6 +108,10 @@ def make_schema() -> fields.Schema:
         name_vi=PreparedText(),
         name_en=PreparedText(),
         exact=PreparedText(),
+        # Boosts only: the product's own words (names and descriptions), not its shop's.
+        own=PreparedText(),
+        # The same without stems: the real product words "did you mean" may suggest.
+        words=PreparedText(),
         # Per-document values for facets, filters and sorting, read once per segment.
         facts=fields.COLUMN(columns.VarBytesColumn()),
         title_vi=fields.STORED(),
@@ -217,6 +226,11 @@ def index_fields(doc: ProductDocument) -> dict:
         "name_vi": analysis.folded_terms(doc.name_vi),
         "name_en": analysis.english_terms(doc.name_en),
         "exact": analysis.exact_terms(f"{doc.name_vi} {doc.description_vi}"),
+        OWN: analysis.folded_terms(f"{doc.name_vi} {doc.description_vi}")
+        + analysis.english_terms(f"{doc.name_en} {doc.description_en}"),
+        WORDS: analysis.folded_terms(
+            f"{doc.name_vi} {doc.description_vi} {doc.name_en} {doc.description_en}"
+        ),
     }
     expires = doc.ocop_expires_on.toordinal() if doc.ocop_expires_on else 0
     facts = [
@@ -230,10 +244,11 @@ def index_fields(doc: ProductDocument) -> dict:
         doc.shop_slug,
         doc.category_slug,
         doc.category_parent_slug,
+        len(terms[OWN]),  # last: indexes built before it have none (read as 0)
     ]
     return {
         "id": str(doc.id),
-        **{f: " ".join(terms[f]) for f in SCORED_FIELDS},
+        **{f: " ".join(terms[f]) for f in (*SCORED_FIELDS, OWN, WORDS)},
         "facts": SEP.join(map(str, facts)).encode("utf-8"),
         "title_vi": doc.name_vi,
         "title_en": doc.name_en,
@@ -305,7 +320,7 @@ class SegmentFacts:
         self.count = reader.doc_count_all()
         self.ids, self.price, self.created, self.stars = [], [], [], []
         self.province, self.shop, self.category, self.parent = [], [], [], []
-        self.lengths: dict[str, list[int]] = {f: [] for f in SCORED_FIELDS}
+        self.lengths: dict[str, list[int]] = {f: [] for f in (*SCORED_FIELDS, OWN)}
         today_ordinal = today.toordinal()
         lengths = [self.lengths[f] for f in SCORED_FIELDS]
         column = reader.column_reader("facts", translate=False) if self.count else []
@@ -322,7 +337,8 @@ class SegmentFacts:
             self.shop.append(values[10])
             self.category.append(values[11])
             self.parent.append(values[12])
-        self.total_length = {f: sum(self.lengths[f]) for f in SCORED_FIELDS}
+            self.lengths[OWN].append(int(values[13]) if len(values) > 13 else 0)
+        self.total_length = {f: sum(lengths) for f, lengths in self.lengths.items()}
         self.universe = list(range(self.count))
         self.all_bits = docsets.range_bits(self.count)
         self._cache: dict[tuple, object] = {}
@@ -449,12 +465,14 @@ class SegmentView:
 
 
 class SpellingIndex:
-    """The folded vocabulary of one segment, with one-deletion variants for quick lookup."""
+    """The folded vocabulary of one segment (the products' own words: no stems, no shop
+    names), with one-deletion variants for quick lookup."""
 
     def __init__(self, reader):
         self.frequency: dict[str, int] = {}
         self.deletes: dict[str, list[str]] = {}
-        for btext, info in reader.iter_field("text"):
+        field = WORDS if WORDS in reader.schema else "text"  # an index built before it
+        for btext, info in reader.iter_field(field):
             word = btext.decode("utf-8")
             if word.isdigit():
                 continue
@@ -499,12 +517,19 @@ def edit_distance(a: str, b: str) -> int:
     return previous[-1]
 
 
+FREQUENCY_PER_EDIT = 10  # a candidate one more edit away must be this much commoner to win
+# Typing Vietnamese without a keyboard layout: "f" for "ph" ("cafe", "fe" for cà phê).
+SOUND_ALIKE = (("f", "ph"),)
+MIN_PART = 2  # a word split in two: each part at least this long
+
+
 def best_correction(
     word: str, candidates: dict[str, int], frequency: int, limit: int, skip_digits: bool = False
 ) -> str | None:
-    """The closest candidate within `limit` edits that is far commoner than `word` (more than
-    five times its document frequency); ties go to the commoner, then the alphabetical first.
-    Both search backends choose their "did you mean" with it."""
+    """The candidate within `limit` edits that is far commoner than `word` (more than five
+    times its document frequency), weighing closeness against frequency: each edit must be
+    paid for by FREQUENCY_PER_EDIT times more documents. Ties go to the alphabetical first.
+    """
     best = None
     for candidate, df in candidates.items():
         if candidate == word or df <= frequency * 5 or (skip_digits and candidate.isdigit()):
@@ -512,10 +537,72 @@ def best_correction(
         distance = edit_distance(word, candidate)
         if distance > limit:
             continue
-        key = (distance, -df, candidate)
+        key = (distance - math.log(df, FREQUENCY_PER_EDIT), candidate)
         if best is None or key < best[0]:
             best = (key, candidate)
     return best[1] if best else None
+
+
+def rewrites(word: str, following: str | None) -> list[tuple[tuple[str, ...], int]]:
+    """What an unknown word may be without changing its letters much: joined with the next
+    word ("ca fe" → "cafe"), "f" read as "ph" ("fe" → "phe"), split in two ("nuocmam" →
+    "nuoc mam", "caphe" → "ca phe"), or both. Each is (words, query words it replaces)."""
+    forms = [word]
+    for typed, written in SOUND_ALIKE:
+        if typed in word:
+            forms.append(word.replace(typed, written))
+    found: list[tuple[tuple[str, ...], int]] = []
+    if following is not None:
+        found.append(((word + following,), 2))
+    for form in forms:
+        if form != word:
+            found.append(((form,), 1))
+        for i in range(MIN_PART, len(form) - MIN_PART + 1):
+            found.append(((form[:i], form[i:]), 1))
+    return found
+
+
+def corrected_query(
+    words: list[str],
+    frequencies: Callable[[Iterable[str]], dict[str, int]],
+    searchable: dict[str, int],
+    correction: Callable[[str, int], str | None],
+) -> list[str] | None:
+    """The "did you mean" rule both search backends share, on folded query words.
+
+    `searchable` counts the documents each query word matches anywhere (shop and place
+    names too); `frequencies(words)` gives the document counts of the products' own words,
+    the vocabulary suggestions are made of. A word that matches nothing is first rewritten
+    as product words by joining, splitting or "f" → "ph" (the commonest reading wins, by
+    its rarest word); failing that, and for rare words, `correction(word, frequency)` picks
+    a near, much commoner product word (best_correction). None when nothing changed.
+    """
+    readings = {
+        i: rewrites(w, words[i + 1] if i + 1 < len(words) else None) for i, w in enumerate(words)
+    }
+    wanted = set(words) | {part for found in readings.values() for r, _ in found for part in r}
+    df = frequencies(wanted)
+    result, changed, i = [], False, 0
+    while i < len(words):
+        word = words[i]
+        if not searchable.get(word) and not word.isdigit():
+            known = [
+                (min(df.get(part, 0) for part in reading), -len(reading), reading, used)
+                for reading, used in readings[i]
+                if all(df.get(part, 0) for part in reading)
+            ]
+            if known:
+                _, _, reading, used = max(known)
+                result.extend(reading)
+                changed, i = True, i + used
+                continue
+        best = None
+        if len(word) >= 3 and not word.isdigit():
+            best = correction(word, searchable.get(word, 0))
+        result.append(best or word)
+        changed = changed or best is not None
+        i += 1
+    return result if changed else None
 
 
 class Snapshot:
@@ -558,6 +645,7 @@ class WhooshBackend:
         self._pointer: str | None = None
         self._index = None
         self._searcher = None
+        self._stamp: tuple | None = None
         self._facts: dict[tuple, SegmentFacts] = {}
         self._term_sets = TermSetCache(TERM_SETS_CACHE_BYTES)
 
@@ -614,10 +702,12 @@ class WhooshBackend:
     def _snapshot(self) -> Snapshot:
         """The process's searcher, refreshed when another commit or a rebuild happened."""
         name = self._current_name()
-        if self._searcher is None or name != self._pointer:
+        stamp = self._files_stamp(name)
+        if self._searcher is None or name != self._pointer or stamp != self._stamp:
             self._close_searcher()
             self._pointer, self._index = self._open_current()
             self._searcher = self._index.searcher()
+            self._stamp = self._files_stamp(self._pointer)
         elif not self._searcher.up_to_date():
             # A new searcher, not searcher.refresh(): Whoosh's refresh reuses the reader of
             # a segment it has seen before, with that segment's old deletions.
@@ -634,6 +724,20 @@ class WhooshBackend:
             segments.append(SegmentView(facts, reader, offset, key, self._term_sets))
         self._facts = keep
         return Snapshot(self._searcher, segments)
+
+    def _files_stamp(self, name: str | None) -> tuple | None:
+        """Names, sizes and times of the live index's files: a file replaced or damaged
+        under this process's searcher (which would go on answering from what it holds)
+        makes it open the index again, and fail plainly if the index is broken."""
+        if name is None:
+            return None
+        try:
+            with os.scandir(self.root / name) as entries:
+                return tuple(
+                    sorted((e.name, e.stat().st_size, e.stat().st_mtime_ns) for e in entries)
+                )
+        except FileNotFoundError:
+            return None
 
     def _close_searcher(self) -> None:
         # Safe: searchers are only used under the read lock, which the caller holds.
@@ -719,6 +823,9 @@ class WhooshBackend:
                 boosts.append(("name_en", word.stemmed, boost["en"], i))
             if word.exact:
                 boosts.append(("exact", word.exact, EXACT_BOOST, i))
+            boosts.append((OWN, word.folded, OWN_WORDS_BOOST, i))
+            if word.stemmed:
+                boosts.append((OWN, word.stemmed, OWN_WORDS_BOOST, i))
         return required, boosts
 
     @staticmethod
@@ -734,7 +841,8 @@ class WhooshBackend:
             return docsets.docs_of(docs, view.facts.universe)
         named: dict[int, int] = {}
         for fieldname, term, _, i in boosts:
-            named[i] = named.get(i, 0) | view.term_bits(fieldname, term)
+            if fieldname != OWN:
+                named[i] = named.get(i, 0) | view.term_bits(fieldname, term)
         # at_least[k]: the matches with at least k of the words in their names.
         at_least = [docs] + [0] * len(named)
         for bits in named.values():
@@ -830,25 +938,28 @@ class WhooshBackend:
         return ordered
 
     def _suggestion(self, snapshot, words, text: str, filters, total: int) -> str | None:
-        """A corrected query from the index's folded vocabulary, if it finds more."""
+        """A corrected query from the products' own vocabulary, if it finds more."""
         spellings = [view.facts.spelling(view.reader) for view in snapshot.segments]
-        accented = not text.isascii()
-        corrected, changed = [], False
-        for word in words:
-            frequency = sum(s.frequency.get(word.folded, 0) for s in spellings)
-            best = None
-            if len(word.folded) >= 3 and not word.folded.isdigit():
-                best = self._correction(word.folded, frequency, spellings)
-            if best is None:
-                corrected.append(word.text)
-                continue
-            changed = True
-            if accented:
-                forms = [s.accented[best] for s in spellings if best in s.accented]
-                best = max(forms)[1] if forms else best
-            corrected.append(best)
-        if not changed:
+
+        def frequencies(wanted):
+            return {w: sum(s.frequency.get(w, 0) for s in spellings) for w in wanted}
+
+        folded = [w.folded for w in words]
+        corrected = corrected_query(
+            folded,
+            frequencies,
+            {w: snapshot.reader.doc_frequency("text", w) for w in folded},
+            lambda word, frequency: self._correction(word, frequency, spellings),
+        )
+        if corrected is None:
             return None
+        if not text.isascii():  # accents typed: spell the suggestion with accents too
+            typed = {w.folded: w.text for w in words}
+            spelled = []
+            for word in corrected:
+                forms = [s.accented[word] for s in spellings if word in s.accented]
+                spelled.append(typed.get(word) or (max(forms)[1] if forms else word))
+            corrected = spelled
         suggestion = " ".join(corrected)
         new_words = analysis.query_words(suggestion)
         found = sum(
@@ -922,12 +1033,31 @@ class WhooshBackend:
             return self._snapshot().searcher.doc_count()
 
     def check(self) -> bool:
-        """True when the live index opens and can be read."""
+        """True when the live index, opened afresh from disk, can be read: the searcher this
+        process keeps may still read files that have since been damaged or deleted."""
         try:
-            self.doc_count()
+            self.ensure_index()
+            ix = index.open_dir(str(self.root / self._current_name()))
+            with ix.searcher() as searcher:
+                searcher.doc_count()
+                reader = searcher.reader()
+                for _term in islice(reader.lexicon("id"), 1):
+                    pass
+                if searcher.doc_count():
+                    searcher.stored_fields(next(iter(reader.all_doc_ids())))
         except Exception:  # any failure to open or read the index means search is down
             return False
         return True
+
+    def forget_reader(self) -> None:
+        """Drop this process's searcher after a failure: the next search opens the index
+        again (repaired by a reindex, perhaps)."""
+        with self._read_lock:
+            try:
+                self._close_searcher()
+            except Exception:
+                self._searcher = None
+            self._pointer = None
 
     # --- writing -------------------------------------------------------------------------
 

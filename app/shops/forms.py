@@ -1,16 +1,61 @@
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, MultipleFileField
-from wtforms import IntegerField, SelectField, StringField, SubmitField, TextAreaField
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
+from wtforms import (
+    BooleanField,
+    IntegerField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Optional, ValidationError
 
-from app.forms import OneLanguageRequired, image_field, stripped
+from app.forms import (
+    Length,
+    NumberRange,
+    OneLanguageRequired,
+    SiteForm,
+    choices,
+    image_field,
+    stripped,
+)
 from app.validators import is_phone, is_tax_code, normalise_phone
 
+SELLER_TYPE_CHOICES = choices(
+    [
+        ("cooperative", _l("Cooperative")),
+        ("union_of_cooperatives", _l("Union of cooperatives")),
+        ("enterprise", _l("Enterprise")),
+        ("household_business", _l("Household business")),
+        ("cooperative_group", _l("Cooperative group (tổ hợp tác)")),
+        ("individual", _l("Individual")),
+    ]
+)
 
-class ShopProfileForm(FlaskForm):
+
+def legal_name_field():
+    return StringField(
+        _l("Registered name"),
+        validators=[Length(max=255)],
+        description=_l("As on the registration certificate."),
+    )
+
+
+def seller_type_field():
+    return SelectField(
+        _l("Kind of seller"),
+        choices=SELLER_TYPE_CHOICES,
+        default="cooperative",
+        description=_l(
+            "Household businesses, cooperative groups and individuals have their tax "
+            "withheld by Chợ HTX on each sale."
+        ),
+    )
+
+
+class ShopProfileForm(SiteForm):
     name_vi = StringField(
         _l("Name (Vietnamese)"), validators=[OneLanguageRequired("name_en"), Length(max=160)]
     )
@@ -33,10 +78,25 @@ class ShopProfileForm(FlaskForm):
     )
     founded_year = IntegerField(
         _l("Year founded"),
-        validators=[Optional(), NumberRange(min=1900, max=date.today().year)],
+        validators=[Optional(), NumberRange(min=1900, max=date.today().year, grouping=False)],
     )
     logo = image_field(_l("Logo"))
+    legal_name = legal_name_field()
+    legal_representative = StringField(_l("Legal representative"), validators=[Length(max=160)])
+    seller_type = seller_type_field()
+    owner_id_number = StringField(
+        _l("Owner's citizen ID number"),
+        validators=[Optional()],
+        description=_l(
+            "Household or individual sellers without a tax code: 12 digits. Never shown "
+            "publicly; sent only to the tax authority."
+        ),
+    )
     submit = SubmitField(_l("Save profile"))
+
+    def validate_owner_id_number(self, field):
+        if field.data and not (field.data.strip().isdigit() and len(field.data.strip()) == 12):
+            raise ValidationError(_l("A citizen ID number has 12 digits."))
 
     def validate_tax_code(self, field):
         if field.data and not is_tax_code(field.data.strip()):
@@ -61,10 +121,14 @@ class ShopProfileForm(FlaskForm):
             "phone": normalise_phone(self.phone.data or ""),
             "member_count": self.member_count.data,
             "founded_year": self.founded_year.data,
+            "legal_name": stripped(self.legal_name),
+            "legal_representative": stripped(self.legal_representative),
+            "seller_type": self.seller_type.data,
+            "owner_id_number": stripped(self.owner_id_number) or None,
         }
 
 
-class ShopRegistrationForm(FlaskForm):
+class ShopRegistrationForm(SiteForm):
     """A cooperative registered by its own staff; an admin checks the papers before it opens."""
 
     name_vi = StringField(
@@ -90,12 +154,18 @@ class ShopRegistrationForm(FlaskForm):
         _l("Legal representative"),
         validators=[DataRequired(_l("Name the legal representative.")), Length(max=160)],
     )
+    legal_name = legal_name_field()
+    seller_type = seller_type_field()
     documents = MultipleFileField(
         _l("Documents"),
         validators=[
             FileAllowed(["pdf", "jpg", "jpeg", "png"], _l("Upload PDF, JPEG or PNG files."))
         ],
         description=_l("Registration certificate and other papers: PDF, JPEG or PNG, 10 MB each."),
+    )
+    accept_rules = BooleanField(
+        _l("I have read and accept the operating rules of Chợ HTX on behalf of this seller."),
+        validators=[DataRequired(_l("Accept the operating rules to register."))],
     )
     submit = SubmitField(_l("Register the cooperative"))
 
@@ -114,6 +184,8 @@ class ShopRegistrationForm(FlaskForm):
             address=stripped(self.address),
             phone=normalise_phone(self.phone.data or ""),
             legal_representative=stripped(self.legal_representative),
+            legal_name=stripped(self.legal_name),
+            seller_type=self.seller_type.data,
         )
 
     def files(self) -> list[tuple[str, bytes]]:

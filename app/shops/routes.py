@@ -1,4 +1,4 @@
-from flask import abort, flash, redirect, render_template, send_file, url_for
+from flask import abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -8,6 +8,7 @@ from app.i18n import tr
 from app.media import ImageRejected
 from app.page_cache import cached_for_anonymous
 from app.paging import paginate
+from app.policies.services import accept_operating_rules
 from app.shops import bp, services
 from app.shops.forms import ShopProfileForm, ShopRegistrationForm
 
@@ -27,12 +28,16 @@ def shop_page(slug: str):
     from app.ocop import services as ocop
 
     shop = services.public_shop_by_slug(slug) or abort(404)
-    pagination = paginate(catalog.public_products_query().where(catalog.Product.shop_id == shop.id))
+    options = catalog.listing_options(request.args)
+    query = catalog.public_products_query().where(catalog.Product.shop_id == shop.id)
+    pagination = paginate(catalog.apply_listing_options(query, options))
     return render_template(
         "shops/shop.html",
         shop=shop,
         certificates=ocop.shop_certificates(shop),
+        verification=services.latest_verification(shop),
         pagination=pagination,
+        options=options,
     )
 
 
@@ -77,6 +82,7 @@ def register_shop():
         except services.ShopError as error:
             form.documents.errors.append(str(error))
         else:
+            accept_operating_rules(current_user, shop, way="shop_registration")
             flash(
                 _(
                     "Thank you: %(name)s is registered and waits for an admin to check it.",

@@ -22,14 +22,17 @@ from app.models import (
     ProductStatus,
     Province,
     Role,
+    SellerKind,
     Shop,
     ShopDocument,
     ShopMember,
     ShopStatus,
+    ShopVerification,
     User,
 )
 from app.models.base import utcnow
 from app.text import slugify
+from app.unit_of_work import after_commit
 from app.validators import clean_reason, is_tax_code
 
 
@@ -125,10 +128,10 @@ def create_shop(
     if tax_code and not is_tax_code(tax_code):
         raise ShopError(_("A tax code has 10 digits, or 13 for a branch (0123456789-001)."))
     shop = Shop(slug=slug, name_vi=name, province=province, tax_code=tax_code, status=status)
-    if status == ShopStatus.ACTIVE:
-        shop.verified_at = utcnow()  # the operator created it: nothing left to check
     db.session.add(shop)
-    db.session.commit()
+    if status == ShopStatus.ACTIVE:  # the operator created it from papers it holds
+        record_verification(None, shop, "operator", VERIFICATION_CHECKS, "")
+    db.session.flush()
     return shop
 
 
@@ -137,7 +140,7 @@ def add_staff(shop: Shop, user: User) -> None:
         db.session.add(ShopMember(shop=shop, user=user))
     if user.role == Role.BUYER:
         user.role = Role.STAFF
-    db.session.commit()
+    db.session.flush()
 
 
 PROFILE_FIELDS = (
@@ -152,21 +155,117 @@ PROFILE_FIELDS = (
     "phone",
     "member_count",
     "founded_year",
+    "legal_name",
+    "legal_representative",
+    "seller_type",
+    "owner_id_number",
 )
+# The facts the seller block shows and verification checks: changing one means checking again.
+LEGAL_FIELDS = (
+    "legal_name",
+    "tax_code",
+    "province_id",
+    "commune",
+    "address",
+    "phone",
+    "legal_representative",
+    "seller_type",
+    "owner_id_number",
+)
+VERIFICATION_METHODS = ("documents", "business_portal", "tax_portal", "in_person", "operator")
+VERIFICATION_CHECKS = ("name", "tax_code", "address", "representative", "phone", "seller_kind")
+
+
+def set_seller_type(shop: Shop, seller_type: str) -> None:
+    if seller_type not in SellerKind.TYPES:
+        raise ShopError(_("Choose a kind of seller from the list."))
+    shop.seller_type = seller_type
+    shop.seller_kind = SellerKind.TYPES[seller_type]
+
+
+def legal_snapshot(shop: Shop) -> dict:
+    return {field: getattr(shop, field) for field in LEGAL_FIELDS}
+
+
+def record_verification(
+    admin: User | None, shop: Shop, method: str, checks, notes: str
+) -> ShopVerification:
+    """Mark the shop's registration data verified: what was checked, how, by whom, when."""
+    if method not in VERIFICATION_METHODS:
+        raise ShopError(_("Choose how the data was verified."))
+    checks = [c for c in checks if c in VERIFICATION_CHECKS]
+    if not checks:
+        raise ShopError(_("Tick what was checked."))
+    now = utcnow()
+    db.session.flush()
+    verification = ShopVerification(
+        shop_id=shop.id,
+        method=method,
+        checks=",".join(checks),
+        notes=(notes or "").strip()[:2000],
+        legal_snapshot=legal_snapshot(shop),
+        verified_by_id=admin.id if admin is not None else None,
+        verified_at=now,
+    )
+    db.session.add(verification)
+    shop.verified_at = now
+    shop.verified_by_id = admin.id if admin is not None else None
+    shop.legal_changed_at = None
+    return verification
+
+
+def latest_verification(shop: Shop) -> ShopVerification | None:
+    return db.session.scalar(
+        sa.select(ShopVerification)
+        .where(ShopVerification.shop_id == shop.id)
+        .order_by(ShopVerification.verified_at.desc(), ShopVerification.id.desc())
+        .limit(1)
+    )
+
+
+def verify_shop(admin: User, shop: Shop, method: str, checks, notes: str = "") -> None:
+    """An admin's check of a shop's data; a pending registration opens with it."""
+    require_admin(admin)
+    record_verification(admin, shop, method, checks, notes)
+    record("shop.verify", shop, actor=admin, method=method, checks=",".join(checks))
+    if shop.status in (ShopStatus.PENDING, ShopStatus.REJECTED):
+        decide_shop(admin, shop, "approve", "", verified=True)
+
+
+def shops_awaiting_reverification() -> list[Shop]:
+    return list(
+        db.session.scalars(
+            sa.select(Shop)
+            .where(Shop.legal_changed_at.is_not(None), Shop.status == ShopStatus.ACTIVE)
+            .order_by(Shop.legal_changed_at)
+        )
+    )
 
 
 def update_profile(user: User, shop: Shop, values: dict, logo: bytes | None = None) -> None:
     """Save the profile; a new logo replaces the old one once the row is committed."""
     require_shop_staff(user, shop)
     stored = store_image(logo) if logo is not None else None  # may raise ImageRejected
+    before = legal_snapshot(shop)
     for field in PROFILE_FIELDS:
-        setattr(shop, field, values[field])
+        if field == "seller_type":
+            set_seller_type(shop, values[field])
+        else:
+            setattr(shop, field, values[field])
+    changed = sorted(f for f in LEGAL_FIELDS if before[f] != getattr(shop, f))
+    if changed and shop.verified_at is not None:
+        # New legal facts are unverified facts: the shop goes back to the admins' queue. It
+        # stays open (its buyers and orders are not punished for keeping records current),
+        # and its seller block says the new details are being checked.
+        shop.verified_at = None
+        shop.legal_changed_at = utcnow()
+        record("shop.legal_change", shop, actor=user, fields=",".join(changed))
     old_logo = None
     if stored:
         old_logo, shop.logo_key = shop.logo_key, stored.key
-    db.session.commit()
+    db.session.flush()
     if old_logo:
-        delete_image(old_logo)
+        after_commit(delete_image, old_logo)
 
 
 # --- self-service registration and verification ----------------------------------------
@@ -185,6 +284,8 @@ class Registration:
     address: str
     phone: str
     legal_representative: str
+    legal_name: str = ""
+    seller_type: str = "cooperative"
 
 
 def document_storage() -> LocalStorage:
@@ -265,9 +366,11 @@ def register_shop(user: User, data: Registration, files: list[tuple[str, bytes]]
         address=data.address,
         phone=data.phone,
         legal_representative=data.legal_representative,
+        legal_name=data.legal_name,
         status=ShopStatus.PENDING,
         registered_by_id=user.id,
     )
+    set_seller_type(shop, data.seller_type)
     db.session.add(shop)
     stored = []
     try:
@@ -276,9 +379,8 @@ def register_shop(user: User, data: Registration, files: list[tuple[str, bytes]]
         if user.role == Role.BUYER:
             user.role = Role.STAFF
         record("shop.register", shop, actor=user, tax_code=data.tax_code)
-        db.session.commit()
+        db.session.flush()
     except Exception:
-        db.session.rollback()
         for document in stored:
             document_storage().delete(document.key)
         raise
@@ -329,7 +431,9 @@ SHOP_DECISIONS = {
 }
 
 
-def decide_shop(admin: User, shop: Shop, action: str, reason: str = "") -> Shop:
+def decide_shop(
+    admin: User, shop: Shop, action: str, reason: str = "", verified: bool = False
+) -> Shop:
     """Approve or reject a registration, suspend or reinstate a shop; audited and mailed.
 
     A suspended shop vanishes from pages, search, the API and feeds (they show active shops
@@ -345,11 +449,11 @@ def decide_shop(admin: User, shop: Shop, action: str, reason: str = "") -> Shop:
     shop.status = target
     shop.status_reason = reason
     shop.status_changed_at = utcnow()
-    if action == "approve":
-        shop.verified_at = utcnow()
-        shop.verified_by_id = admin.id
+    if action == "approve" and not verified:
+        # Approving from the decision buttons: the admin checked the uploaded papers.
+        record_verification(admin, shop, "documents", VERIFICATION_CHECKS, reason)
     record(audit_action, shop, actor=admin, reason=reason)
-    db.session.commit()
+    db.session.flush()
     notify_shop_staff(shop, lambda lang: _shop_mail(shop, action, reason, lang))
     return shop
 

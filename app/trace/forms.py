@@ -1,18 +1,16 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     FieldList,
-    Form,
     FormField,
     SelectField,
     StringField,
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Optional, ValidationError
 
-from app.forms import choices, iso_date_field, stripped
+from app.forms import Length, SiteForm, SubForm, choices, iso_date_field, stripped
 from app.trace.services import LotInput, StepInput
 
 SCHEME_LABELS = {
@@ -23,7 +21,7 @@ SCHEME_LABELS = {
 }
 
 
-class CertificationEntry(Form):
+class CertificationEntry(SiteForm):
     scheme = SelectField(
         _l("Certification"),
         choices=choices([("", _l("— None —")), *SCHEME_LABELS.items()]),
@@ -36,7 +34,7 @@ class CertificationEntry(Form):
             raise ValidationError(_l("Enter the number of this certification."))
 
 
-class StepEntry(Form):
+class StepEntry(SubForm):
     performed_on = iso_date_field(_l("Date"), validators=[Optional()])
     description_vi = StringField(_l("Step (Vietnamese)"), validators=[Length(max=300)])
     description_en = StringField(_l("Step (English)"), validators=[Length(max=300)])
@@ -50,7 +48,7 @@ class StepEntry(Form):
             raise ValidationError(_l("Describe this step in Vietnamese or English."))
 
 
-class LotForm(FlaskForm):
+class LotForm(SiteForm):
     product_id = SelectField(_l("Product"), coerce=int, validators=[DataRequired()])
     code = StringField(
         _l("Lot code"),

@@ -49,7 +49,7 @@ def qr(code: str, kind: str):
 def digital_link(gtin: str, code: str):
     """GS1 Digital Link: /01/{GTIN}/10/{lot} opens the lot page in the buyer's language."""
     lot = services.lot_by_gtin(gtin, code)
-    if lot is None or not lot.product.is_public:
+    if lot is None or services.public_lot(lot.code) is None:
         abort(404)
     languages = current_app.config["LANGUAGES"]
     lang = request.args.get("lang")

@@ -11,7 +11,16 @@ from flask_babel import gettext as _
 
 from app.audit import record
 from app.extensions import db
-from app.models import Lot, LotCertification, LotStep, Product, Province, Shop, User
+from app.models import (
+    Lot,
+    LotCertification,
+    LotStep,
+    Product,
+    ProductStatus,
+    Province,
+    Shop,
+    User,
+)
 from app.models.trace import CERTIFICATION_SCHEMES
 from app.qr import qr_file
 from app.shops.services import require_shop_staff
@@ -55,14 +64,24 @@ class LotInput:
 # --- public -----------------------------------------------------------------------------
 
 
+# A listing that reached review may have QR labels printed for it; a draft has not.
+LOT_PUBLIC_STATUSES = (
+    ProductStatus.APPROVED,
+    ProductStatus.PENDING,
+    ProductStatus.CHANGES_REQUESTED,
+)
+
+
 def public_lot(code: str) -> Lot | None:
-    """A lot whose product is on sale; other lots are not shown (the product page is gone)."""
+    """A lot whose QR code may be scanned: its labels stay on packages after the product is
+    hidden, sold out or its shop suspended, so the page outlives the product page (it then
+    says the product is no longer sold). Lots of drafts and refused listings stay private."""
     lot = db.session.scalar(
         sa.select(Lot)
         .where(Lot.code == code)
         .options(so.selectinload(Lot.steps), so.selectinload(Lot.certifications))
     )
-    return lot if lot is not None and lot.product.is_public else None
+    return lot if lot is not None and lot.product.status in LOT_PUBLIC_STATUSES else None
 
 
 def lot_by_gtin(gtin: str, code: str) -> Lot | None:
@@ -170,7 +189,7 @@ def create_lot(user: User, shop: Shop, data: LotInput) -> Lot:
     db.session.add(lot)
     db.session.flush()
     record("lot.create", lot, actor=user, label=lot.code, product=product.sku)
-    db.session.commit()
+    db.session.flush()
     return lot
 
 
@@ -180,7 +199,7 @@ def update_lot(user: User, lot: Lot, data: LotInput) -> Lot:
     product = _check(shop, data, lot)
     _apply(lot, product, data)
     record("lot.update", lot, actor=user, label=lot.code, product=product.sku)
-    db.session.commit()
+    db.session.flush()
     return lot
 
 

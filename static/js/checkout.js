@@ -16,19 +16,48 @@
 
   var box = document.getElementById("card-payment");
   var form = document.getElementById("card-form");
-  if (!box || !form || !box.dataset.clientSecret) return;
+  if (!box || !form || !box.dataset.intentUrl) return;
   var status = document.getElementById("card-status");
   var message = document.getElementById("card-message");
   var submit = document.getElementById("card-submit");
+  var clientSecret = null;
 
-  function unavailable() {
-    status.textContent = box.dataset.unavailable;
+  function unavailable(text) {
+    status.textContent = text || box.dataset.unavailable;
+  }
+
+  // The page only reads; the PaymentIntent is fetched (created on first need) by POST.
+  function fetchIntent() {
+    var token = document.querySelector('meta[name="csrf-token"]');
+    return fetch(box.dataset.intentUrl, {
+      method: "POST",
+      credentials: "same-origin",
+      headers: { "X-CSRFToken": token ? token.content : "", Accept: "application/json" }
+    }).then(function (response) {
+      return response.json().then(function (body) {
+        if (!response.ok || !body.client_secret) throw new Error(body.error || "");
+        return body;
+      });
+    });
   }
 
   function start() {
     if (typeof window.Stripe !== "function") return unavailable();
+    fetchIntent().then(function (intent) {
+      if (intent.status === "succeeded" || intent.status === "processing") {
+        submit.hidden = true;
+        return unavailable(box.dataset.confirming);
+      }
+      clientSecret = intent.client_secret;
+      mount();
+    }, function (error) {
+      unavailable(error.message);
+    });
+  }
+
+  function mount() {
     var stripe = window.Stripe(box.dataset.publishableKey, { locale: box.dataset.lang });
-    var elements = stripe.elements({ clientSecret: box.dataset.clientSecret });
+    var elements = stripe.elements({ clientSecret: clientSecret });
     var payment = elements.create("payment");
     payment.mount("#payment-element");
     status.textContent = "";
@@ -54,6 +83,8 @@
   var script = document.createElement("script");
   script.src = box.dataset.stripeJs;
   script.onload = start;
-  script.onerror = unavailable;
+  script.onerror = function () {
+    unavailable();
+  };
   document.head.appendChild(script);
 })();

@@ -41,6 +41,7 @@ def test_registration_verification_moderation_report_and_hiding(live_server, pag
     page.get_by_label("Province").select_option(label="Dak Lak")
     page.get_by_label("Commune / ward").fill("Xã Ea Tu")
     page.get_by_label("Documents").set_input_files(licence)
+    page.get_by_label("I have read and accept the operating rules").check()
     page.get_by_role("button", name="Register the cooperative").click()
     expect(page.get_by_role("status").first).to_contain_text("waits for an admin")
     shop_slug = db.session.scalar(sa.select(Shop.slug))
@@ -67,7 +68,8 @@ def test_registration_verification_moderation_report_and_hiding(live_server, pag
     page.get_by_role("button", name="Save and publish").click()
     expect(page.get_by_role("status").first).to_contain_text("sent for review")
     product_slug = db.session.scalar(sa.select(Product.slug))
-    assert page.goto(live_server(f"/en/p/{product_slug}")).status == 404
+    assert page.goto(live_server(f"/en/p/{product_slug}")).status == 200  # a staff preview
+    expect(page.get_by_role("status").first).to_contain_text("Preview: not public.")
 
     # The admin approves it from the queue; it becomes searchable.
     sign_in(page, live_server, "admin@example.com")
@@ -98,6 +100,7 @@ def test_registration_verification_moderation_report_and_hiding(live_server, pag
     report.get_by_label("Reason").fill("Kiểm nghiệm cho thấy có pha đường.")
     report.get_by_role("button", name="Hide the product").click()
     expect(page.get_by_role("status").first).to_contain_text("The report is handled")
-    assert page.goto(live_server(f"/en/p/{product_slug}")).status == 404
+    assert page.goto(live_server(f"/en/p/{product_slug}")).status == 200  # an admin preview
+    expect(page.get_by_role("status").first).to_contain_text("Preview: not public.")
     page.goto(live_server("/en/search?q=mat ong hoa ca phe"))
     expect(page.get_by_role("heading", name="Coffee blossom honey")).to_have_count(0)

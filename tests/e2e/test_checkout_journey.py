@@ -122,6 +122,7 @@ def test_guest_buys_from_two_cooperatives_with_cod_and_follows_the_shipping(
     page.get_by_label("Full name").fill("Nguyễn Thị Lan")
     page.get_by_label("Email").fill("lan@example.com")
     page.get_by_label("Password").fill("password123")
+    page.get_by_label("I have read and agree to the privacy policy").check()
     page.get_by_role("button", name="Create account").click()
     expect(page).to_have_url(live_server("/en/checkout"))
     expect(page.get_by_label("Full name of the receiver")).to_have_value("Nguyễn Thị Lan")
@@ -135,7 +136,7 @@ def test_guest_buys_from_two_cooperatives_with_cod_and_follows_the_shipping(
     order_url = page.url
     sections = page.locator("section.shop-order")
     expect(sections).to_have_count(2)
-    expect(sections.get_by_text("Waiting for payment")).to_have_count(2)
+    expect(sections.get_by_text("Waiting for the cooperative's confirmation")).to_have_count(2)
     expect(page.locator(".cart-count")).to_have_text("0")
 
     # Staff of one cooperative packs and ships its part.
@@ -164,7 +165,7 @@ def test_guest_buys_from_two_cooperatives_with_cod_and_follows_the_shipping(
         ["Order placed", "Packed", "Shipped"]
     )
     expect(sections.filter(has_text="Tan Cuong Tea Cooperative")).to_contain_text(
-        "Waiting for payment"
+        "Waiting for the cooperative's confirmation"
     )
 
 

@@ -116,6 +116,7 @@ def test_organiser_builds_a_fair_and_a_buyer_buys_from_it(live_server, page, bro
     page.get_by_label("Full name").fill("Nguyễn Thị Lan")
     page.get_by_label("Email").fill("lan@example.com")
     page.get_by_label("Password").fill("password123")
+    page.get_by_label("I have read and agree to the privacy policy").check()
     page.get_by_role("button", name="Create account").click()
     expect(page).to_have_url(live_server("/en/checkout"))
     fill_delivery(page)

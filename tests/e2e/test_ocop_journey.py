@@ -121,5 +121,5 @@ def test_certificate_from_scan_to_badge_and_feed_and_lot_qr_to_lot_page(
     expect(anonymous.get_by_role("heading", level=1)).to_have_text("Lot CF01-2026-10A")
     expect(anonymous.locator(".timeline")).to_contain_text("Small-batch roasting")
     anonymous.goto(live_server(f"/en/p/{product_slug}"))
-    anonymous.get_by_role("link", name="Lot CF01-2026-10A, made 2026-10-20").click()
+    anonymous.get_by_role("link", name="Lot CF01-2026-10A, made 20 Oct 2026").click()
     expect(anonymous).to_have_url(live_server("/en/lot/CF01-2026-10A"))

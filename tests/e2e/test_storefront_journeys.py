@@ -103,7 +103,7 @@ def test_staff_creates_product_with_image_and_sees_it_on_shop_page(live_server, 
     expect(page).to_have_url(live_server(f"/en/s/{shop_slug}"))
     card = page.get_by_role("article").filter(has_text="Chè xanh Tân Cương")
     expect(card).to_contain_text("₫120,000")
-    expect_image_loaded(page, card.get_by_role("img"))
+    expect_image_loaded(page, card.locator("img"))
 
 
 def test_language_switch_keeps_page_and_hreflang_links(live_server, page):

@@ -1,0 +1,2 @@
+# Fixtures the fault tests share with the rest of the suite.
+from tests.shopping import fake_stripe  # noqa: F401
