@@ -25,7 +25,7 @@ from tests.shopping import (  # noqa: F401
 
 def handle_in_process(database_uri: str, tmp: str, event: dict, barrier, results) -> None:
     from app import create_app
-    from app.payments import services
+    from app.payments import stripe_events
     from app.unit_of_work import transaction
     from tests.conftest import _settings
 
@@ -33,7 +33,7 @@ def handle_in_process(database_uri: str, tmp: str, event: dict, barrier, results
     with app.app_context():
         barrier.wait(timeout=120)
         with transaction():  # what the webhook's request does around it
-            outcome = services.handle_stripe_event(event)
+            outcome = stripe_events.handle_stripe_event(event)
         results.put(outcome)
 
 

@@ -889,7 +889,7 @@ def test_a_dashboard_refund_of_a_two_cooperative_order_is_shared_in_proportion(
 
 
 def test_split_in_proportion_adds_up_exactly():
-    from app.payments.services import split_in_proportion
+    from app.payments.stripe_events import split_in_proportion
 
     assert split_in_proportion(100_001, [130_000, 370_000]) == [26_000, 74_001]
     assert split_in_proportion(10, [10, 10, 10]) == [4, 3, 3]

@@ -5,7 +5,7 @@ from flask_login import current_user, login_required
 from app.extensions import csrf
 from app.orders import services as orders
 from app.orders.states import OrderStateError
-from app.payments import bp, services, stripe_gateway
+from app.payments import bp, services, stripe_events, stripe_gateway
 from app.payments.forms import ConfirmTransferForm
 from app.security import safe_redirect_target
 
@@ -20,7 +20,7 @@ def stripe_webhook():
     except stripe_gateway.InvalidWebhook:
         return jsonify(error="invalid signature"), 400
     try:
-        outcome = services.handle_stripe_event(event)
+        outcome = stripe_events.handle_stripe_event(event)
     except OrderStateError:
         # Another worker moved the order at the same moment: let Stripe retry shortly.
         return jsonify(error="conflict, retry"), 409

@@ -18,8 +18,6 @@ Readers never wait: a rebuild replaces the rows in one transaction, and until it
 every query sees the old rows (MVCC).
 """
 
-import time
-from collections.abc import Callable, Iterable
 from datetime import date
 
 import sqlalchemy as sa
@@ -30,115 +28,24 @@ from app.search import analysis
 from app.search.documents import (
     FACETS,
     PRICE_BANDS,
-    ProductDocument,
     SearchFilters,
     SearchResult,
 )
+from app.search.postgres_schema import CONFIG, TABLES, install
+from app.search.postgres_writing import TableWriting
+from app.search.spelling import best_correction, corrected_query
 from app.search.whoosh_backend import (
     EXACT_BOOST,
     FEW_HITS,
     OTHER_NAME_BOOST,
-    OWN,
     OWN_NAME_BOOST,
     OWN_WORDS_BOOST,
     RESULT_WINDOW,
-    WORDS,
-    best_correction,
-    corrected_query,
-    index_fields,
 )
 
-WRITE_LOCK = 0x43484F48  # "CHOH": the advisory lock every index writer takes
-REBUILD_LOCK = 0x43484F49  # held while a rebuild runs, so writers do not wait for it
-CONFIG = "chohtx_fold"
-BATCH = 500
 SIMILARITY = 0.2  # pg_trgm threshold for did-you-mean candidates of longer words
 LETTERS = "abcdefghijklmnopqrstuvwxyz0123456789"
 
-INSTALL = [
-    "CREATE EXTENSION IF NOT EXISTS unaccent",
-    "CREATE EXTENSION IF NOT EXISTS pg_trgm",
-    f"""DO $$ BEGIN
-        IF NOT EXISTS (SELECT 1 FROM pg_ts_config WHERE cfgname = '{CONFIG}') THEN
-            CREATE TEXT SEARCH CONFIGURATION {CONFIG} (COPY = simple);
-            ALTER TEXT SEARCH CONFIGURATION {CONFIG}
-                ALTER MAPPING FOR word, hword, hword_part, numword, hword_numpart,
-                                  asciiword, hword_asciipart, asciihword
-                WITH unaccent, simple;
-        END IF;
-    END $$""",
-    """CREATE TABLE IF NOT EXISTS search_documents (
-        product_id integer PRIMARY KEY,
-        text tsvector NOT NULL,
-        name_vi tsvector NOT NULL,
-        name_en tsvector NOT NULL,
-        exact tsvector NOT NULL,
-        title_vi text NOT NULL,
-        title_en text NOT NULL,
-        price_vnd bigint NOT NULL,
-        created_ts bigint NOT NULL,
-        ocop_stars smallint NOT NULL,
-        ocop_expires_on date,
-        province text NOT NULL,
-        shop text NOT NULL,
-        category text NOT NULL,
-        category_parent text NOT NULL,
-        own tsvector NOT NULL,
-        words tsvector NOT NULL
-    )""",
-    # Tables made before the products' own words had columns of them (reindex fills them).
-    "ALTER TABLE search_documents ADD COLUMN IF NOT EXISTS own tsvector NOT NULL DEFAULT ''",
-    "ALTER TABLE search_documents ADD COLUMN IF NOT EXISTS words tsvector NOT NULL DEFAULT ''",
-    "CREATE INDEX IF NOT EXISTS search_documents_text ON search_documents USING gin (text)",
-    "CREATE INDEX IF NOT EXISTS search_documents_name_vi ON search_documents USING gin (name_vi)",
-    "CREATE INDEX IF NOT EXISTS search_documents_name_en ON search_documents USING gin (name_en)",
-    """CREATE TABLE IF NOT EXISTS search_pending (
-        id bigserial PRIMARY KEY, kind char(1) NOT NULL, item_id integer NOT NULL
-    )""",
-    """CREATE TABLE IF NOT EXISTS search_vocabulary (
-        word text PRIMARY KEY, ndoc integer NOT NULL
-    )""",
-    """CREATE INDEX IF NOT EXISTS search_vocabulary_trgm
-        ON search_vocabulary USING gin (word gin_trgm_ops)""",
-    """CREATE TABLE IF NOT EXISTS search_spellings (
-        word text PRIMARY KEY, folded text NOT NULL, ndoc integer NOT NULL
-    )""",
-    "CREATE INDEX IF NOT EXISTS search_spellings_folded ON search_spellings (folded)",
-]
-TABLES = ("search_documents", "search_pending", "search_vocabulary", "search_spellings")
-
-UPSERT = sa.text(
-    f"""INSERT INTO search_documents VALUES (
-        :product_id, to_tsvector('{CONFIG}', :text), to_tsvector('{CONFIG}', :name_vi),
-        to_tsvector('{CONFIG}', :name_en), to_tsvector('simple', :exact), :title_vi, :title_en,
-        :price_vnd, :created_ts, :ocop_stars, :ocop_expires_on, :province, :shop, :category,
-        :category_parent, to_tsvector('{CONFIG}', :own), to_tsvector('{CONFIG}', :words))
-    ON CONFLICT (product_id) DO UPDATE SET
-        text = excluded.text, name_vi = excluded.name_vi, name_en = excluded.name_en,
-        exact = excluded.exact, title_vi = excluded.title_vi, title_en = excluded.title_en,
-        price_vnd = excluded.price_vnd, created_ts = excluded.created_ts,
-        ocop_stars = excluded.ocop_stars, ocop_expires_on = excluded.ocop_expires_on,
-        province = excluded.province, shop = excluded.shop, category = excluded.category,
-        category_parent = excluded.category_parent, own = excluded.own,
-        words = excluded.words"""
-)
-# Document counts of a few words, recounted through the GIN indexes after a change.
-RECOUNT_WORDS = sa.text(
-    """INSERT INTO search_vocabulary (word, ndoc)
-    SELECT w, (SELECT count(*) FROM search_documents WHERE words @@ quote_literal(w)::tsquery)
-    FROM unnest(CAST(:words AS text[])) AS w
-    ON CONFLICT (word) DO UPDATE SET ndoc = excluded.ndoc"""
-)
-RECOUNT_SPELLINGS = sa.text(
-    """INSERT INTO search_spellings (word, folded, ndoc)
-    SELECT w, f, (SELECT count(*) FROM search_documents WHERE exact @@ quote_literal(w)::tsquery)
-    FROM unnest(CAST(:words AS text[]), CAST(:folded AS text[])) AS t(w, f)
-    ON CONFLICT (word) DO UPDATE SET ndoc = excluded.ndoc"""
-)
-WORDS_OF = sa.text(
-    """SELECT tsvector_to_array(words), tsvector_to_array(exact) FROM search_documents
-    WHERE product_id = ANY(CAST(:ids AS integer[]))"""
-)
 STARS = "CASE WHEN ocop_stars > 0 AND ocop_expires_on >= :today THEN ocop_stars ELSE 0 END"
 SORT_ORDERS = {
     "price_asc": "price_vnd, created_ts DESC, product_id DESC",
@@ -146,37 +53,6 @@ SORT_ORDERS = {
     "ocop": f"{STARS} DESC, created_ts DESC, product_id DESC",
 }
 NEWEST = "created_ts DESC, product_id DESC"
-
-
-def row_of(doc: ProductDocument) -> dict:
-    """The values of one search_documents row, from the analysis both backends share."""
-    fields = index_fields(doc)
-    return {
-        "product_id": doc.id,
-        "text": fields["text"],
-        "name_vi": fields["name_vi"],
-        "name_en": fields["name_en"],
-        "exact": fields["exact"],
-        "title_vi": doc.name_vi,
-        "title_en": doc.name_en,
-        "price_vnd": doc.price_vnd,
-        "created_ts": doc.created_ts,
-        "ocop_stars": doc.ocop_stars,
-        "ocop_expires_on": doc.ocop_expires_on,
-        "province": doc.province_slug,
-        "shop": doc.shop_slug,
-        "category": doc.category_slug,
-        "category_parent": doc.category_parent_slug,
-        "own": fields[OWN],
-        "words": fields[WORDS],
-    }
-
-
-def install(connection: sa.Connection) -> None:
-    """Create the extensions, the text search configuration and the tables, if missing."""
-    connection.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": WRITE_LOCK})
-    for statement in INSTALL:
-        connection.exec_driver_sql(statement)
 
 
 def _edit_variants(word: str) -> set[str]:
@@ -251,7 +127,7 @@ class Query:
         return " + ".join(parts)
 
 
-class PostgresBackend:
+class PostgresBackend(TableWriting):
     """PostgreSQL full text behind the search interface; one instance per app and process."""
 
     def __init__(self, write_timeout: float = 2.0):
@@ -525,139 +401,3 @@ class PostgresBackend:
 
     def forget_reader(self) -> None:
         """Nothing kept between searches: each one asks the database."""
-
-    # --- writing -------------------------------------------------------------------------
-
-    def journal(self, product_ids: Iterable[int], shop_ids: Iterable[int] = ()) -> None:
-        rows = [{"kind": "p", "id": i} for i in product_ids]
-        rows += [{"kind": "s", "id": i} for i in shop_ids]
-        if rows:
-            with self._engine().begin() as connection:
-                connection.execute(
-                    sa.text("INSERT INTO search_pending (kind, item_id) VALUES (:kind, :id)"),
-                    rows,
-                )
-
-    def apply_pending(self, load: Callable, timeout: float | None = None) -> bool:
-        """Drain the journal into the index; False when another writer has the lock.
-
-        `load(product_ids, shop_ids)` returns (documents to index, product ids to remove).
-        Like the Whoosh backend: a writer that finds the lock busy leaves its change in the
-        journal, and the lock holder looks at the journal again after committing.
-        """
-        engine = self._engine()
-        if timeout is None:
-            timeout = 0 if self._rebuilding(engine) else self.write_timeout
-        deadline = time.monotonic() + timeout
-        while True:
-            with engine.begin() as connection:
-                locked = connection.execute(
-                    sa.text("SELECT pg_try_advisory_xact_lock(:key)"), {"key": WRITE_LOCK}
-                ).scalar()
-                if locked:
-                    taken = connection.execute(
-                        sa.text("DELETE FROM search_pending RETURNING kind, item_id")
-                    ).all()
-                    if not taken:
-                        return True
-                    product_ids = {i for kind, i in taken if kind == "p"}
-                    shop_ids = {i for kind, i in taken if kind == "s"}
-                    documents, removed = load(product_ids, shop_ids)
-                    self._write(connection, documents, removed)
-                    deadline = time.monotonic()  # committed: look once more, never wait
-                    continue
-            if time.monotonic() >= deadline:
-                return False
-            time.sleep(0.01)
-
-    @staticmethod
-    def _rebuilding(engine: sa.Engine) -> bool:
-        with engine.connect() as connection:
-            return connection.execute(
-                sa.text(
-                    "SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' "
-                    "AND objid = :key AND granted)"
-                ),
-                {"key": REBUILD_LOCK},
-            ).scalar()
-
-    def _write(self, connection, documents: list[ProductDocument], removed: set[int]) -> None:
-        ids = [doc.id for doc in documents] + list(removed)
-        words, spellings = set(), set()
-        for before_words, before_exact in connection.execute(WORDS_OF, {"ids": ids}):
-            words.update(before_words)
-            spellings.update(before_exact)
-        if removed:
-            connection.execute(
-                sa.text(
-                    "DELETE FROM search_documents WHERE product_id = ANY(CAST(:ids AS integer[]))"
-                ),
-                {"ids": list(removed)},
-            )
-        rows = [row_of(doc) for doc in documents]
-        for start in range(0, len(rows), BATCH):
-            connection.execute(UPSERT, rows[start : start + BATCH])
-        for after_words, after_exact in connection.execute(
-            WORDS_OF, {"ids": [doc.id for doc in documents]}
-        ):
-            words.update(after_words)
-            spellings.update(after_exact)
-        words = sorted(w for w in words if not w.isdigit())
-        spellings = sorted(spellings)
-        if words:
-            connection.execute(RECOUNT_WORDS, {"words": words})
-        if spellings:
-            folded = [analysis.fold_word(w) for w in spellings]
-            connection.execute(RECOUNT_SPELLINGS, {"words": spellings, "folded": folded})
-        connection.execute(sa.text("DELETE FROM search_vocabulary WHERE ndoc = 0"))
-        connection.execute(sa.text("DELETE FROM search_spellings WHERE ndoc = 0"))
-
-    def rebuild(
-        self,
-        documents: Iterable[ProductDocument],
-        load: Callable,
-        progress: Callable[[int], None] | None = None,
-    ) -> int:
-        """Replace every row in one transaction: searches see the old rows until it commits."""
-        count = 0
-        with self._engine().begin() as connection:
-            connection.execute(
-                sa.text("SELECT pg_advisory_xact_lock(:rebuild), pg_advisory_xact_lock(:write)"),
-                {"rebuild": REBUILD_LOCK, "write": WRITE_LOCK},
-            )
-            connection.exec_driver_sql("DELETE FROM search_documents")
-            batch: list[dict] = []
-            for doc in documents:
-                batch.append(row_of(doc))
-                count += 1
-                if progress is not None:
-                    progress(1)
-                if len(batch) >= BATCH:
-                    connection.execute(UPSERT, batch)
-                    batch = []
-            if batch:
-                connection.execute(UPSERT, batch)
-            # Changes journaled meanwhile are applied by the next writer, re-read then.
-            connection.exec_driver_sql("DELETE FROM search_vocabulary")
-            connection.exec_driver_sql(
-                "INSERT INTO search_vocabulary (word, ndoc) SELECT word, ndoc "
-                "FROM ts_stat('SELECT words FROM search_documents') WHERE word !~ '^[0-9]+$'"
-            )
-            connection.exec_driver_sql("DELETE FROM search_spellings")
-            stats = connection.exec_driver_sql(
-                "SELECT word, ndoc FROM ts_stat('SELECT exact FROM search_documents')"
-            ).all()
-            rows = [{"w": w, "f": analysis.fold_word(w), "n": n} for w, n in stats]
-            if rows:
-                connection.execute(
-                    sa.text(
-                        "INSERT INTO search_spellings (word, folded, ndoc) VALUES (:w, :f, :n)"
-                    ),
-                    rows,
-                )
-        with self._engine().connect() as connection:  # fresh statistics for the planner
-            connection.exec_driver_sql("ANALYZE search_documents")
-            connection.exec_driver_sql("ANALYZE search_vocabulary")
-            connection.commit()
-        self.apply_pending(load)
-        return count
