@@ -7,7 +7,7 @@ does (10.000.000.000 / 10,000,000,000).
 """
 
 import wtforms
-from flask import flash
+from flask import flash, render_template
 from flask_babel import get_translations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -215,3 +215,9 @@ def iso_date_field(label, validators=None, **kwargs) -> DateField:
         invalid_value_message=_l("Write the date as YYYY-MM-DD, for example 2026-03-15."),
         **kwargs,
     )
+
+
+def form_page(template: str, form, **context):
+    """A page with a form: 200 when it is first shown, 400 when a submitted form was refused
+    (its messages are in the page, and the unit of work rolls back whatever was begun)."""
+    return render_template(template, form=form, **context), 400 if form.is_submitted() else 200

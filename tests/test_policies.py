@@ -72,6 +72,12 @@ def test_admin_publishes_a_version_announced_to_every_user_in_their_language(cli
     assert "Adds a clause on tax." in mails["admin@example.com"].get_content()
     assert "có hiệu lực từ" in mails["lan@example.com"]["Subject"]
     assert "Thêm điều về thuế." in mails["lan@example.com"].get_content()
+    # ... and it stands in each one's notification list, in the language of the page.
+    auth.login("lan@example.com", lang="vi")
+    notes = text_of(client.get("/vi/notifications"))
+    assert "Phiên bản 2 của" in notes and "08/12/2026" in notes
+    auth.login("admin@example.com", lang="en")
+    assert "takes effect on 8 Dec 2026" in text_of(client.get("/en/notifications"))
     # Until it takes effect the page shows version 1 and announces version 2.
     page = text_of(client.get("/en/policies/operating-rules"))
     assert "Version 1, in force" in page and "A new version takes effect on" in page

@@ -11,6 +11,7 @@ from app.accounts.forms import (
     ResetPasswordForm,
     ResetRequestForm,
 )
+from app.forms import form_page
 from app.i18n import current_lang
 from app.notifications import services as notifications
 from app.orders.cart import merge_guest_cart
@@ -104,8 +105,7 @@ def change_password():
         else:
             flash(_("Your password is changed."), "success")
             return redirect(url_for("accounts.profile"))
-    status = 400 if form.is_submitted() else 200
-    return render_template("accounts/password.html", form=form), status
+    return form_page("accounts/password.html", form=form)
 
 
 @bp.route("/reset-password", methods=["GET", "POST"])
@@ -116,8 +116,7 @@ def reset_request():
         services.send_password_reset(form.email.data, current_lang())
         flash(_("If an account uses that email, a reset link is on its way."), "success")
         return redirect(url_for("accounts.login"))
-    status = 400 if form.is_submitted() else 200
-    return render_template("accounts/reset_request.html", form=form), status
+    return form_page("accounts/reset_request.html", form=form)
 
 
 @bp.route("/reset-password/<token>", methods=["GET", "POST"])
@@ -132,5 +131,4 @@ def reset_password(token: str):
         services.reset_password(user, form.new_password.data)
         flash(_("Your password is changed. Sign in with it now."), "success")
         return redirect(url_for("accounts.login"))
-    status = 400 if form.is_submitted() else 200
-    return render_template("accounts/reset_password.html", form=form), status
+    return form_page("accounts/reset_password.html", form=form)

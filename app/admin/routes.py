@@ -24,6 +24,7 @@ from app.admin.forms import (
 from app.catalog import moderation
 from app.catalog.services import all_categories
 from app.extensions import db
+from app.forms import form_page
 from app.i18n import current_lang, format_vnd, tr
 from app.models import (
     ROLES,
@@ -100,17 +101,14 @@ def shop_detail(shop_id: int):
             return redirect(url_for("admin.shop_detail", shop_id=shop.id))
     elif form.action.errors:
         form.reason.errors.extend(form.action.errors)
-    return (
-        render_template(
-            "admin/shop.html",
-            shop=shop,
-            form=form,
-            duplicates=shops.shops_with_tax_code(shop),
-            tax_code_ok=bool(shop.tax_code) and is_tax_code(shop.tax_code),
-            verify_form=VerificationForm(formdata=None),
-            verification=shops.latest_verification(shop),
-        ),
-        400 if form.is_submitted() else 200,
+    return form_page(
+        "admin/shop.html",
+        shop=shop,
+        form=form,
+        duplicates=shops.shops_with_tax_code(shop),
+        tax_code_ok=bool(shop.tax_code) and is_tax_code(shop.tax_code),
+        verify_form=VerificationForm(formdata=None),
+        verification=shops.latest_verification(shop),
     )
 
 
@@ -186,17 +184,14 @@ def product_queue():
             return redirect(request.full_path)
     elif form.is_submitted():
         flash(form_errors(form), "error")
-    return (
-        render_template(
-            "admin/products.html",
-            pagination=paginate(services.moderation_queue_query(filters)),
-            filters=filters,
-            form=form,
-            provinces=shops.all_provinces(),
-            categories=all_categories(),
-            statuses=ProductStatus.ALL,
-        ),
-        400 if form.is_submitted() else 200,
+    return form_page(
+        "admin/products.html",
+        pagination=paginate(services.moderation_queue_query(filters)),
+        filters=filters,
+        form=form,
+        provinces=shops.all_provinces(),
+        categories=all_categories(),
+        statuses=ProductStatus.ALL,
     )
 
 

@@ -5,7 +5,7 @@ from flask_login import current_user, login_required
 from app.catalog import bp, services
 from app.catalog.forms import ProductForm, StockForm
 from app.catalog.pages import render_product_page
-from app.forms import choices, saved_or_none
+from app.forms import choices, form_page, saved_or_none
 from app.i18n import tr
 from app.media import ImageRejected
 from app.models import ProductStatus
@@ -95,8 +95,7 @@ def new_product(slug: str):
         if product is not None:
             flash(status_message(product.status), "success")
             return redirect(url_for("catalog.manage_products", slug=shop.slug))
-    status = 400 if form.is_submitted() else 200
-    return render_template("catalog/product_form.html", shop=shop, form=form, product=None), status
+    return form_page("catalog/product_form.html", shop=shop, form=form, product=None)
 
 
 @bp.route("/manage/<slug>/products/<int:product_id>/edit", methods=["GET", "POST"])
@@ -114,11 +113,7 @@ def edit_product(slug: str, product_id: int):
         if saved is not None:
             flash(status_message(product.status), "success")
             return redirect(url_for("catalog.edit_product", slug=shop.slug, product_id=product.id))
-    status = 400 if form.is_submitted() else 200
-    return (
-        render_template("catalog/product_form.html", shop=shop, form=form, product=product),
-        status,
-    )
+    return form_page("catalog/product_form.html", shop=shop, form=form, product=product)
 
 
 def status_message(status: str) -> str:

@@ -15,7 +15,7 @@ from app.fairs.forms import (
     NewSectionForm,
     SectionForm,
 )
-from app.forms import ActionForm, add_error, choices
+from app.forms import ActionForm, add_error, choices, form_page
 from app.i18n import current_lang, tr
 from app.media import ImageRejected
 from app.models import ExhibitorStatus, FairStatus, Role, Shop
@@ -108,8 +108,7 @@ def _fair_details(fair=None):
                 return redirect(url_for("fairs.organise_sections", slug=saved.slug))
             flash(_("The fair is saved."), "success")
             return redirect(url_for("fairs.organise_edit", slug=saved.slug))
-    status = 400 if form.is_submitted() else 200
-    return render_template("fairs/organise_form.html", form=form, fair=fair), status
+    return form_page("fairs/organise_form.html", form=form, fair=fair)
 
 
 @bp.route("/organise/fairs/new", methods=["GET", "POST"])
@@ -163,15 +162,14 @@ def organise_sections(slug: str):
             return redirect(
                 url_for("fairs.organise_section", slug=fair.slug, section_id=section.id)
             )
-    status = 400 if form.is_submitted() else 200
-    return render_template(
+    return form_page(
         "fairs/organise_sections.html",
         fair=fair,
         form=form,
         kinds=SECTION_LABELS,
         action=ActionForm(),
         statuses=FairStatus,
-    ), status
+    )
 
 
 @bp.route("/organise/fairs/<slug>/sections/<int:section_id>", methods=["GET", "POST"])
@@ -192,15 +190,14 @@ def organise_section(slug: str, section_id: int):
         else:
             flash(_("Section saved."), "success")
             return redirect(url_for("fairs.organise_sections", slug=fair.slug))
-    status = 400 if form.is_submitted() else 200
-    return render_template(
+    return form_page(
         "fairs/organise_section.html",
         fair=fair,
         section=section,
         form=form,
         kinds=SECTION_LABELS,
         action=ActionForm(),
-    ), status
+    )
 
 
 @bp.route("/organise/fairs/<slug>/sections/<int:section_id>/move", methods=["POST"])
@@ -361,10 +358,7 @@ def organise_schedule(slug: str):
         else:
             flash(_("Event added to the schedule."), "success")
             return redirect(url_for("fairs.organise_schedule", slug=fair.slug))
-    status = 400 if form.is_submitted() else 200
-    return render_template(
-        "fairs/organise_schedule.html", fair=fair, form=form, action=ActionForm()
-    ), status
+    return form_page("fairs/organise_schedule.html", fair=fair, form=form, action=ActionForm())
 
 
 @bp.route("/organise/fairs/<slug>/schedule/<int:event_id>/delete", methods=["POST"])

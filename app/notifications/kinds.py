@@ -8,12 +8,13 @@ strings, and names of cooperatives and products as {"vi": ..., "en": ...}.
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from app.i18n import format_vnd
+from app.i18n import format_date, format_vnd
 
 BUYER, STAFF = "buyer", "staff"
 
@@ -44,6 +45,10 @@ def bilingual(value) -> str:
 
 def money(amount) -> str:
     return format_vnd(int(amount or 0), lang())
+
+
+def _day(p: dict) -> str:
+    return format_date(date.fromisoformat(p["date"]))
 
 
 def _buyer_order(p: dict) -> tuple[str, dict]:
@@ -267,6 +272,20 @@ KINDS: dict[str, Kind] = {
                 product=bilingual(p.get("product")),
             ),
             _certificates,
+        ),
+        Kind(
+            "policy_version",
+            BUYER,
+            True,  # the law asks that every user is told before new rules apply
+            _l("A policy of Chợ HTX changes"),
+            lambda p: _("New %(title)s from %(date)s", title=bilingual(p["title"]), date=_day(p)),
+            lambda p: _(
+                "Version %(n)s of the %(title)s takes effect on %(date)s.",
+                n=p["version"],
+                title=bilingual(p["title"]),
+                date=_day(p),
+            ),
+            lambda p: ("policies.policy_page", {"kind": p["policy"], "version": p["version"]}),
         ),
         Kind(
             "certificate_decision",

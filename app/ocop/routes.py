@@ -5,7 +5,7 @@ from flask_login import current_user, login_required
 from app.accounts.permissions import role_required
 from app.catalog.forms import product_choices
 from app.extensions import db
-from app.forms import saved_or_none
+from app.forms import form_page, saved_or_none
 from app.models import CertificateStatus, OcopCertificate, Role, Shop
 from app.models.ocop import PRODUCT_GROUPS
 from app.ocop import bp, services
@@ -110,10 +110,7 @@ def certificate_page(shop: Shop, certificate: OcopCertificate | None, save):
                 "success",
             )
             return redirect(url_for("ocop.manage_certificates", slug=shop.slug))
-    status = 400 if form.is_submitted() else 200
-    return render_template(
-        "ocop/certificate_form.html", shop=shop, form=form, certificate=certificate
-    ), status
+    return form_page("ocop/certificate_form.html", shop=shop, form=form, certificate=certificate)
 
 
 @bp.route("/ocop/scans/<int:certificate_id>")

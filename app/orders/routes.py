@@ -6,7 +6,7 @@ from app.catalog.pages import render_product_page
 from app.catalog.services import public_product_by_slug
 from app.extensions import db
 from app.fairs import services as fairs
-from app.forms import ActionForm, add_error, choices
+from app.forms import ActionForm, add_error, choices, form_page
 from app.i18n import current_lang, tr
 from app.models import PaymentMethod, Product, Refund
 from app.orders import addresses, bp, services
@@ -205,8 +205,7 @@ def edit_address(address_id: int):
         else:
             flash(_("The address is saved."), "success")
             return redirect(url_for("orders.address_book"))
-    status = 400 if form.is_submitted() else 200
-    return render_template("orders/address_form.html", form=form, address=address), status
+    return form_page("orders/address_form.html", form=form, address=address)
 
 
 @bp.route("/account/addresses/<int:address_id>/<action>", methods=["POST"])

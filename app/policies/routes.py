@@ -4,6 +4,7 @@ from flask_login import current_user, login_required
 
 from app import clock
 from app.accounts.permissions import role_required
+from app.forms import form_page
 from app.i18n import tr
 from app.models import PolicyKind
 from app.page_cache import cached_for_anonymous
@@ -70,15 +71,11 @@ def new_policy_version(kind: str):
                 "success",
             )
             return redirect(url_for("policies.admin_policies"))
-    status = 400 if form.is_submitted() else 200
-    return (
-        render_template(
-            "policies/admin_form.html",
-            form=form,
-            kind=kind,
-            notice_days=current_app.config["POLICY_NOTICE_DAYS"],
-        ),
-        status,
+    return form_page(
+        "policies/admin_form.html",
+        form=form,
+        kind=kind,
+        notice_days=current_app.config["POLICY_NOTICE_DAYS"],
     )
 
 

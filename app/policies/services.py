@@ -10,7 +10,7 @@ from datetime import datetime, time, timedelta
 
 import sqlalchemy as sa
 from flask import current_app, url_for
-from flask_babel import force_locale, format_date
+from flask_babel import format_date
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
@@ -18,9 +18,10 @@ from app import clock, jobs
 from app.accounts.permissions import require_admin
 from app.audit import record
 from app.extensions import db
-from app.mail import public_base_url, send_email
+from app.mail import public_base_url
 from app.models import PolicyAcceptance, PolicyKind, PolicyVersion, Shop, User
 from app.models.base import VIETNAM
+from app.notifications.services import notify, recipient
 from app.unit_of_work import after_commit
 
 
@@ -178,19 +179,20 @@ def announce_version(version_id: int) -> int:
     if version.effective_at < now + timedelta(days=notice_days()):
         day = (now + timedelta(days=notice_days())).astimezone(VIETNAM).date() + timedelta(days=1)
         version.effective_at = start_of_day(day)
-    sent = 0
+    people = [recipient(user) for user in recipients()]
     with current_app.test_request_context():
-        for user in recipients():
-            lang = user.locale if user.locale in ("vi", "en") else "vi"
-            with force_locale(lang):
-                subject, text = _announcement(version, lang)
-            send_email(user.email, subject, text)
-            # notifications: an in-app notification of the new version belongs here
-            # (notify(user, "policy.new_version", version)) once the notifications branch lands.
-            sent += 1
+        notify(
+            people,
+            "policy_version",
+            mail=lambda person: _announcement(version, person.lang),
+            policy=version.kind,
+            version=version.version,
+            title={"vi": version.title_vi, "en": version.title_en or version.title_vi},
+            date=version.effective_at.astimezone(VIETNAM).date().isoformat(),
+        )
     version.announced_at = now
     db.session.flush()
-    return sent
+    return len(people)
 
 
 def unannounced_versions() -> list[PolicyVersion]:

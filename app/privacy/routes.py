@@ -7,6 +7,7 @@ from flask_login import current_user, login_required, logout_user
 from app import clock
 from app.accounts.permissions import role_required
 from app.extensions import db
+from app.forms import form_page
 from app.models import DataIncident, DataRequest, DataRequestKind
 from app.models.base import VIETNAM
 from app.privacy import bp, services
@@ -145,15 +146,12 @@ def admin_incidents():
                 "success",
             )
             return redirect(url_for("privacy.admin_incidents"))
-    return (
-        render_template(
-            "privacy/admin_incidents.html",
-            form=form,
-            incidents=services.incidents(),
-            now=clock.now(),
-            notify_hours=services.notify_hours(),
-        ),
-        400 if form.is_submitted() else 200,
+    return form_page(
+        "privacy/admin_incidents.html",
+        form=form,
+        incidents=services.incidents(),
+        now=clock.now(),
+        notify_hours=services.notify_hours(),
     )
 
 

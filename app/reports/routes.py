@@ -1,7 +1,8 @@
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from app.forms import form_page
 from app.i18n import tr
 from app.reports import bp, services
 from app.reports.forms import ReportForm
@@ -43,13 +44,9 @@ def new_report(target: str, target_id: int):
         else:
             flash(_("Thank you: the marketplace team will look at your report."), "success")
             return redirect(_back_url(target, found))
-    status = 400 if form.is_submitted() else 200
-    return (
-        render_template(
-            "reports/new.html",
-            form=form,
-            target_name=_target_name(target, found),
-            back_url=_back_url(target, found),
-        ),
-        status,
+    return form_page(
+        "reports/new.html",
+        form=form,
+        target_name=_target_name(target, found),
+        back_url=_back_url(target, found),
     )

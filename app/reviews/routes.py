@@ -4,6 +4,7 @@ from flask_login import current_user, login_required
 
 from app.catalog import services as catalog
 from app.extensions import db
+from app.forms import form_page
 from app.i18n import current_lang
 from app.models import Review
 from app.paging import paginate
@@ -34,13 +35,9 @@ def write_review(slug: str):
         else:
             flash(_("Thank you: your review is published."), "success")
             return redirect(url_for("catalog.product_page", slug=slug) + "#reviews")
-    status = 400 if form.is_submitted() else 200
     deadline = services.edit_deadline(review) if review else None
-    return (
-        render_template(
-            "reviews/write.html", product=product, form=form, review=review, deadline=deadline
-        ),
-        status,
+    return form_page(
+        "reviews/write.html", product=product, form=form, review=review, deadline=deadline
     )
 
 

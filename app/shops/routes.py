@@ -3,7 +3,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app.catalog import services as catalog
-from app.forms import choices
+from app.forms import choices, form_page
 from app.i18n import tr
 from app.media import ImageRejected
 from app.page_cache import cached_for_anonymous
@@ -65,8 +65,7 @@ def manage_profile(slug: str):
         else:
             flash(_("The shop profile is saved."), "success")
             return redirect(url_for("shops.manage_profile", slug=shop.slug))
-    status = 400 if form.is_submitted() else 200
-    return render_template("shops/manage_profile.html", shop=shop, form=form), status
+    return form_page("shops/manage_profile.html", shop=shop, form=form)
 
 
 @bp.route("/manage/register", methods=["GET", "POST"])
@@ -91,8 +90,7 @@ def register_shop():
                 "success",
             )
             return redirect(url_for("shops.manage_home"))
-    status = 400 if form.is_submitted() else 200
-    return render_template("shops/register.html", form=form), status
+    return form_page("shops/register.html", form=form)
 
 
 @bp.route("/manage/<slug>/documents/<int:document_id>")

@@ -3,7 +3,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app.catalog.forms import product_choices
-from app.forms import choices, saved_or_none
+from app.forms import choices, form_page, saved_or_none
 from app.i18n import tr
 from app.ocop import services as ocop
 from app.page_cache import cached_for_anonymous
@@ -90,8 +90,7 @@ def new_lot(slug: str):
         if lot is not None:
             flash(_("Lot %(code)s is saved.", code=lot.code), "success")
             return redirect(url_for("trace.manage_lots", slug=shop.slug))
-    status = 400 if form.is_submitted() else 200
-    return render_template("trace/lot_form.html", shop=shop, form=form, lot=None), status
+    return form_page("trace/lot_form.html", shop=shop, form=form, lot=None)
 
 
 @bp.route("/manage/<slug>/lots/<int:lot_id>/edit", methods=["GET", "POST"])
@@ -109,8 +108,7 @@ def edit_lot(slug: str, lot_id: int):
         if saved is not None:
             flash(_("Lot %(code)s is saved.", code=saved.code), "success")
             return redirect(url_for("trace.manage_lots", slug=shop.slug))
-    status = 400 if form.is_submitted() else 200
-    return render_template("trace/lot_form.html", shop=shop, form=form, lot=lot), status
+    return form_page("trace/lot_form.html", shop=shop, form=form, lot=lot)
 
 
 @bp.route("/manage/<slug>/lots/<int:lot_id>/labels")
