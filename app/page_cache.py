@@ -27,15 +27,14 @@ from collections import OrderedDict
 from pathlib import Path
 from typing import NamedTuple
 
-import sqlalchemy as sa
 from flask import Flask, Request, Response, current_app, g, request, session
 from flask.sessions import SecureCookieSessionInterface, SessionMixin
 from flask_wtf.csrf import generate_csrf
 from itsdangerous import URLSafeTimedSerializer
 
-from app.extensions import db
 from app.models.base import InvalidatesPageCache
 from app.security import add_security_headers, is_rate_limited
+from app.unit_of_work import watch_changes
 
 PLACEHOLDER = "__csrf_token_placeholder__"
 MISSED = "chohtx.page_cache.missed"  # WSGI environ key: CachedPages found no stored page
@@ -325,7 +324,7 @@ def csrf_token_for_template() -> str:
     return PLACEHOLDER if g.get("csrf_placeholder") else generate_csrf()
 
 
-def _note_catalog_change(session, flush_context) -> None:
+def _note_catalog_change(session) -> None:
     changed = (*session.new, *session.dirty, *session.deleted)
     if any(isinstance(obj, InvalidatesPageCache) for obj in changed):
         session.info["catalog_changed"] = True
@@ -334,10 +333,6 @@ def _note_catalog_change(session, flush_context) -> None:
 def _after_commit(session) -> None:
     if session.info.pop("catalog_changed", False):
         cache().bump()
-
-
-def _after_rollback(session) -> None:
-    session.info.pop("catalog_changed", None)
 
 
 def init_app(app: Flask) -> None:
@@ -363,7 +358,4 @@ def init_app(app: Flask) -> None:
     # Flask-WTF offers csrf_token() to templates through a context processor; this later one wins.
     app.jinja_env.globals["csrf_token"] = csrf_token_for_template
     app.context_processor(lambda: {"csrf_token": csrf_token_for_template})
-    if not sa.event.contains(db.session, "after_flush", _note_catalog_change):
-        sa.event.listen(db.session, "after_flush", _note_catalog_change)
-        sa.event.listen(db.session, "after_commit", _after_commit)
-        sa.event.listen(db.session, "after_rollback", _after_rollback)
+    watch_changes(_note_catalog_change, _after_commit, ("catalog_changed",))

@@ -15,6 +15,14 @@ Services flush, never commit. What must happen only once the change is in the da
 and is dropped if the transaction rolls back. An action may change the database again (record
 what Stripe answered); its changes are committed right after it, in a unit of work of its own.
 
+Two followers watch every transaction rather than being called by services, because what
+they follow is any change to certain rows, whoever made it: the search index (the products
+and shops a transaction changed) and the page cache (dropped when a row of a model marked
+`InvalidatesPageCache` changed). Each registers once with `watch_changes(note, apply)`:
+`note(session)` runs after each flush and keeps what it needs in `session.info`, `apply(session)`
+runs after each commit, and what was noted is forgotten on rollback. These are the only
+session hooks in the application.
+
 The one exception is `commit_step(why)`: a service that must make its work so far durable
 before an outside call that cannot be undone (a Stripe refund must find its Refund row
 committed, so a crash in between leaves a row to retry, not money sent and unrecorded) commits
@@ -25,6 +33,7 @@ import functools
 from collections.abc import Callable
 from contextlib import contextmanager
 
+import sqlalchemy as sa
 from flask import Flask, Response, current_app, request
 from flask.cli import AppGroup
 
@@ -33,6 +42,37 @@ from app.extensions import db
 _ACTIONS = "after_commit_actions"
 # Methods that change things; a GET, HEAD or OPTIONS request is always rolled back.
 WRITING_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+# (note, apply, the session.info keys `note` writes): see watch_changes
+_WATCHERS: list[tuple[Callable, Callable, tuple[str, ...]]] = []
+
+
+def watch_changes(note: Callable, apply: Callable, keys: tuple[str, ...]) -> None:
+    """Follow every transaction: `note(session)` after each flush, `apply(session)` after each
+    commit; the `keys` of session.info that `note` fills are dropped on rollback."""
+    if not any(watcher[0] is note for watcher in _WATCHERS):
+        _WATCHERS.append((note, apply, keys))
+    if not sa.event.contains(db.session, "after_flush", _noted):
+        sa.event.listen(db.session, "after_flush", _noted)
+        sa.event.listen(db.session, "after_commit", _applied)
+        sa.event.listen(db.session, "after_rollback", _forgotten)
+
+
+def _noted(session, flush_context) -> None:
+    for note, _apply, _keys in _WATCHERS:
+        note(session)
+
+
+def _applied(session) -> None:
+    for _note, apply, _keys in _WATCHERS:
+        apply(session)
+
+
+def _forgotten(session) -> None:
+    for _note, _apply, keys in _WATCHERS:
+        for key in keys:
+            session.info.pop(key, None)
 
 
 def after_commit(action: Callable, *args, **kwargs) -> None:

@@ -35,6 +35,7 @@ from app.search.documents import (
 )
 from app.search.postgres_backend import PostgresBackend
 from app.search.whoosh_backend import WhooshBackend
+from app.unit_of_work import watch_changes
 
 BACKENDS = ("whoosh", "postgres")
 
@@ -94,7 +95,7 @@ def init_app(app: Flask) -> None:
         app.extensions["search"] = WhooshBackend(
             app.config["SEARCH_INDEX_DIR"], write_timeout=app.config["SEARCH_WRITE_TIMEOUT"]
         )
-    _install_session_hooks()
+    watch_changes(_collect_changes, _apply_changes, ("search_changes",))
 
 
 def backend() -> WhooshBackend | PostgresBackend:
@@ -210,7 +211,7 @@ def _modified(obj, names: frozenset[str]) -> bool:
     return any(state.attrs[name].history.has_changes() for name in names)
 
 
-def _collect_changes(session: so.Session, flush_context) -> None:
+def _collect_changes(session: so.Session) -> None:
     """after_flush: remember what this transaction changed (ids exist by now)."""
     products, shops = session.info.setdefault("search_changes", (set(), set()))
     for obj in session.new:
@@ -245,18 +246,3 @@ def _apply_changes(session: so.Session) -> None:
     except Exception:
         # The commit stands; the journal keeps the change for the next writer or reindex.
         current_app.logger.exception("search index update failed; it stays journaled")
-
-
-def _forget_changes(session: so.Session) -> None:
-    session.info.pop("search_changes", None)
-
-
-def _install_session_hooks() -> None:
-    hooks = (
-        ("after_flush", _collect_changes),
-        ("after_commit", _apply_changes),
-        ("after_rollback", _forget_changes),
-    )
-    for name, hook in hooks:
-        if not sa.event.contains(db.session, name, hook):
-            sa.event.listen(db.session, name, hook)
