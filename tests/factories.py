@@ -8,7 +8,7 @@ from PIL import Image
 from werkzeug.security import generate_password_hash
 
 from app.extensions import db
-from app.models import Product, ProductStatus, Province, Shop, ShopMember, User
+from app.models import Product, ProductImage, ProductStatus, Province, Shop, ShopMember, User
 from app.models.base import utcnow
 
 PASSWORD_HASH = generate_password_hash("password123")  # hashed once: scrypt is slow on purpose
@@ -79,3 +79,20 @@ def image_bytes(fmt: str = "JPEG", size=(640, 480), color=(180, 120, 60), exif=N
     kwargs = {"exif": exif} if exif is not None else {}
     image.save(out, fmt, **kwargs)
     return out.getvalue()
+
+
+def add_image(product: Product, position: int = 0, **image) -> ProductImage:
+    """A picture of the product through the real image pipeline (stored, measured), as staff
+    upload it; `image` are image_bytes' arguments (size, color). The caller commits."""
+    from app.media import store_image
+
+    stored = store_image(image_bytes(**image))
+    row = ProductImage(
+        product=product,
+        key=stored.key,
+        position=position,
+        width=stored.width,
+        height=stored.height,
+    )
+    db.session.add(row)
+    return row

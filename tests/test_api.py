@@ -7,11 +7,10 @@ import pytest
 import sqlalchemy as sa
 
 from app.extensions import db
-from app.media import store_image
-from app.models import OcopCertificate, ProductImage, ShopStatus
+from app.models import OcopCertificate, ShopStatus
 from app.models.base import vietnam_today
 from tests.conftest import SEARCH_BACKENDS
-from tests.factories import image_bytes
+from tests.factories import add_image
 from tests.search_data import PRODUCTS, make_catalog
 
 
@@ -107,10 +106,7 @@ def test_misspelt_query_offers_a_suggestion(client, openapi, products):
 
 def test_one_product_with_image_and_verified_ocop_certificate(client, openapi, products):
     product = products["NM-40"]
-    stored = store_image(image_bytes())
-    db.session.add(
-        ProductImage(product=product, key=stored.key, width=stored.width, height=stored.height)
-    )
+    add_image(product)
     db.session.commit()
     body = client.get(f"/api/v1/products/{product.id}?lang=en").get_json()
     assert_matches(openapi, "Product", body)

@@ -9,10 +9,9 @@ import sqlalchemy as sa
 
 from app import search
 from app.extensions import db
-from app.media import store_image
-from app.models import Product, ProductImage
+from app.models import Product
 from tests.conftest import postgres_url
-from tests.factories import ProductFactory, image_bytes
+from tests.factories import ProductFactory, add_image
 
 
 def product_names() -> set[str]:
@@ -28,16 +27,7 @@ if not postgres_url():
 
     def test_backup_then_restore_brings_back_database_images_and_index(app, runner, tmp_path):
         product = ProductFactory(name_vi="Mật ong bạc hà", slug="mat-ong")
-        stored = store_image(image_bytes())
-        db.session.add(
-            ProductImage(
-                product=product,
-                key=stored.key,
-                position=0,
-                width=stored.width,
-                height=stored.height,
-            )
-        )
+        stored = add_image(product)
         db.session.commit()
         archive = tmp_path / "chohtx.tar.gz"
 

@@ -3,7 +3,7 @@
 import pytest
 
 from app.models import ProductStatus
-from tests.factories import ProductFactory, ShopFactory, province
+from tests.factories import ProductFactory, ShopFactory, add_image, province
 
 
 def test_root_redirects_by_accept_language(client):
@@ -173,22 +173,10 @@ def test_public_product_has_no_preview_banner_even_for_its_staff(client, auth):
 
 def product_with_images(count: int, slug: str = "gallery"):
     from app.extensions import db
-    from app.media import store_image
-    from app.models import ProductImage
-    from tests.factories import image_bytes
 
     product = ProductFactory(slug=slug, name_en="Brocade bag")
     for n in range(count):
-        stored = store_image(image_bytes(size=(1200, 900), color=(40 * n, 90, 60)))
-        db.session.add(
-            ProductImage(
-                product=product,
-                key=stored.key,
-                position=n,
-                width=stored.width,
-                height=stored.height,
-            )
-        )
+        add_image(product, n, size=(1200, 900), color=(40 * n, 90, 60))
     db.session.commit()
     return product
 

@@ -5,9 +5,8 @@ import sqlalchemy as sa
 from axe_playwright_python.sync_playwright import Axe
 
 from app.extensions import db
-from app.media import store_image
-from app.models import Category, ProductImage
-from tests.factories import ProductFactory, ShopFactory, image_bytes
+from app.models import Category
+from tests.factories import ProductFactory, ShopFactory, add_image
 
 pytestmark = pytest.mark.e2e
 
@@ -28,16 +27,7 @@ def catalogue():
             category=tea,
         )
         for position in range(2):
-            stored = store_image(image_bytes(color=(40, 120 + 40 * position, 60)))
-            db.session.add(
-                ProductImage(
-                    product=product,
-                    key=stored.key,
-                    position=position,
-                    width=stored.width,
-                    height=stored.height,
-                )
-            )
+            add_image(product, position, color=(40, 120 + 40 * position, 60))
     db.session.commit()
     return shop
 

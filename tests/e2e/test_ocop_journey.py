@@ -8,9 +8,14 @@ from PIL import Image
 from playwright.sync_api import Page, expect
 
 from app.extensions import db
-from app.media import store_image
-from app.models import Lot, OcopCertificate, ProductImage
-from tests.factories import ProductFactory, ShopFactory, UserFactory, image_bytes, staff_of
+from app.models import Lot, OcopCertificate
+from tests.factories import (
+    ProductFactory,
+    ShopFactory,
+    UserFactory,
+    add_image,
+    staff_of,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -30,10 +35,7 @@ def test_certificate_from_scan_to_badge_and_feed_and_lot_qr_to_lot_page(
 ):
     shop = ShopFactory(name_vi="HTX Cà phê Ea Tu", name_en="Ea Tu Coffee Cooperative")
     product = ProductFactory(shop=shop, sku="CF-01", name_en="Roasted Robusta coffee")
-    stored = store_image(image_bytes())
-    db.session.add(
-        ProductImage(product=product, key=stored.key, width=stored.width, height=stored.height)
-    )
+    add_image(product)
     db.session.commit()
     staff_of(shop, email="staff@example.com")
     UserFactory(email="admin@example.com", role="admin")

@@ -9,9 +9,8 @@ import sqlalchemy as sa
 from playwright.sync_api import Page, expect
 
 from app.extensions import db
-from app.media import store_image
-from app.models import Category, Lot, Product, ProductImage
-from tests.factories import ProductFactory, ShopFactory, image_bytes, staff_of
+from app.models import Category, Lot, Product
+from tests.factories import ProductFactory, ShopFactory, add_image, staff_of
 
 pytestmark = pytest.mark.e2e
 
@@ -34,16 +33,7 @@ def product_with_images(count: int = 3, **kwargs) -> Product:
         **kwargs,
     )
     for n in range(count):
-        stored = store_image(image_bytes(size=(1200, 1200), color=(60 + 60 * n, 40, 90)))
-        db.session.add(
-            ProductImage(
-                product=product,
-                key=stored.key,
-                position=n,
-                width=stored.width,
-                height=stored.height,
-            )
-        )
+        add_image(product, n, size=(1200, 1200), color=(60 + 60 * n, 40, 90))
     db.session.commit()
     return product
 

@@ -8,9 +8,8 @@ from PIL import Image
 from playwright.sync_api import Page, expect
 
 from app.extensions import db
-from app.media import store_image
-from app.models import Category, Product, ProductImage
-from tests.factories import ProductFactory, ShopFactory, image_bytes, staff_of
+from app.models import Category, Product
+from tests.factories import ProductFactory, ShopFactory, add_image, staff_of
 
 pytestmark = pytest.mark.e2e
 
@@ -28,10 +27,7 @@ def fish_sauce(**kwargs) -> Product:
         category=category("nuoc-mam-gia-vi"),
         **kwargs,
     )
-    stored = store_image(image_bytes())
-    db.session.add(
-        ProductImage(product=product, key=stored.key, width=stored.width, height=stored.height)
-    )
+    add_image(product)
     db.session.commit()
     return product
 
