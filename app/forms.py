@@ -74,6 +74,14 @@ class SiteForm(FlaskForm):
 
     Meta = PageLanguageMeta
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Pages hold several forms: their hidden tokens and buttons, which no label points
+        # at, carry no HTML id (two forms' "csrf_token" or "submit" would repeat one).
+        for field in self:
+            if field.type in ("CSRFTokenField", "SubmitField") and not field.render_kw:
+                field.render_kw = {"id": False}
+
 
 class SubForm(wtforms.Form):
     """A form inside a form (FormField, FieldList): no CSRF token of its own, same language."""

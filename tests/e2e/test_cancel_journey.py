@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.factories import ProductFactory, ShopFactory, UserFactory
+from tests.factories import ProductFactory, ShopFactory, UserFactory, staff_of
 from tests.shopping import BANK
 
 pytestmark = pytest.mark.e2e
@@ -46,13 +46,23 @@ def two_cooperatives():
         name_en="Green tea",
         price_vnd=120000,
     )
-    ProductFactory(
-        shop=ShopFactory(name_en="Ea Kar Honey Cooperative"),
-        slug="forest-honey",
-        name_en="Forest honey",
-        price_vnd=250000,
-    )
+    honey = ShopFactory(slug="htx-ea-kar", name_en="Ea Kar Honey Cooperative")
+    ProductFactory(shop=honey, slug="forest-honey", name_en="Forest honey", price_vnd=250000)
+    staff_of(honey, email="honey@example.com")
     UserFactory(email="lan@example.com", name="Nguyễn Thị Lan")
+
+
+def duplicate_ids(page: Page) -> list[str]:
+    return page.evaluate(
+        """() => {
+            const seen = new Set(), twice = [];
+            for (const el of document.querySelectorAll("[id]")) {
+                if (seen.has(el.id)) twice.push(el.id);
+                seen.add(el.id);
+            }
+            return twice;
+        }"""
+    )
 
 
 def test_cod_buyer_cancels_one_cooperatives_part_and_the_other_goes_on(
@@ -76,6 +86,14 @@ def test_cod_buyer_cancels_one_cooperatives_part_and_the_other_goes_on(
     ).to_be_visible()
     page.get_by_role("link", name="My orders").first.click()
     expect(page.locator("tbody tr").first).to_contain_text("₫280,000")  # honey and its shipping
+
+    # The honey cooperative's order page holds a form per action: one id each.
+    sign_in(page, live_server, "honey@example.com")
+    page.goto(live_server("/en/manage/htx-ea-kar/orders"))
+    page.locator("tbody tr").first.get_by_role("link").first.click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("CHX-")
+    assert page.locator("form").count() > 1
+    assert duplicate_ids(page) == []
 
 
 def test_bank_transfer_buyer_pays_then_cancels_a_part_and_is_refunded(
