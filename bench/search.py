@@ -1,27 +1,31 @@
-"""Search speed: the Whoosh backend next to SQLite FTS5 on the same catalogue and queries.
+"""Search speed: each search backend next to SQLite FTS5 on the same catalogue and queries.
 
-    .venv/bin/python bench/search.py [--products 100000] [--queries 200] [--json]
+    .venv/bin/python bench/search.py [--products 100000] [--queries 200]
+                                     [--backend whoosh|postgres|both] [--keep] [--json]
 
 Generates N realistic bilingual products (cooperative shops in the 34 provinces, product
-names and descriptions in Vietnamese and English, OCOP certificates) into a throwaway migrated
-SQLite database, then:
+names and descriptions in Vietnamese and English, OCOP certificates) with bulk inserts into a
+throwaway migrated SQLite database (`--keep` keeps it in the temporary folder, named after N,
+and the next `--keep` run reuses it), then:
 
-- builds the Whoosh index with `flask search reindex`'s code path (reading the database),
-  and the same text into an FTS5 table (`unicode61 remove_diacritics 2`);
-- runs the same mixed queries on both (accent-less, accented, English, mixed case,
-  misspelled, shop and province names), after a warm-up with 200 other queries of the same
-  kinds (as a worker that has served traffic), and reports p50/p95:
-  Whoosh as the API calls it (ranked page of 20 and exact total), FTS5 as
-  `MATCH ... ORDER BY rank LIMIT 20` plus `count(*)`; Whoosh with facet counts (what the search
-  page needs) is reported beside it;
-- saves one product through the ORM (session hooks, journal, Whoosh commit) and times until
-  a search finds it.
+- builds the same text into an FTS5 table (`unicode61 remove_diacritics 2`) and runs the
+  queries on it: `MATCH ... ORDER BY rank LIMIT 20` plus `count(*)`;
+- for each backend asked for (`postgres`: the same catalogue in a throwaway cluster, as
+  `make test-postgres` starts one), in a process of its own so that its peak memory is its
+  own: builds the index with `flask search reindex`'s code path; times a fresh worker's
+  first query; after a warm-up with other queries of the same kinds, runs the mixed queries
+  (accent-less, accented, English, upper case, misspelled, place and shop names, short and
+  long-tail) as the API asks them (ranked page of 20 and exact total) and as the search page
+  does (with facet counts), and suggestions for their prefixes; then saves products through
+  the ORM and times until a search finds them.
 
-It measures only: nothing passes or fails here. With --json it prints one JSON object.
+It measures only: nothing passes or fails here. With --json it prints one JSON object (Whoosh
+keys `whoosh_*`, `suggest_*`, `peak_rss_mb`; the PostgreSQL backend's `postgres_*`).
 """
 
 import argparse
 import json
+import multiprocessing
 import os
 import random
 import resource
@@ -394,7 +398,17 @@ def queries(count: int, seed: int = 7) -> list[str]:
 
     rng = random.Random(seed)
     made = []
-    kinds = ("vi_plain", "vi_accents", "en", "upper", "typo", "place", "shop", "short")
+    kinds = (
+        "vi_plain",
+        "vi_accents",
+        "en",
+        "upper",
+        "typo",
+        "place",
+        "shop",
+        "short",
+        "long_tail",
+    )
     while len(made) < count:
         kind = kinds[len(made) % len(kinds)]
         kind_vi, kind_en, _, qualifiers = rng.choice(PRODUCT_TYPES)
@@ -415,6 +429,8 @@ def queries(count: int, seed: int = 7) -> list[str]:
         elif kind == "shop":
             trade_vi, trade_en = rng.choice(SHOP_TRADES)
             made.append(rng.choice([f"htx {fold(trade_vi).lower()}", f"{trade_en} cooperative"]))
+        elif kind == "long_tail":  # rare, precise: a whole product name and its shop's place
+            made.append(fold(f"{kind_vi} {qual_vi} {place_vi} {place_en}").lower())
         else:
             made.append(fold(kind_vi.split()[0]).lower())
     return made
@@ -429,33 +445,32 @@ def folder_size(path: Path) -> int:
     return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
 
 
-def fts5_build(db_path: Path, rows, shops, names) -> tuple[sqlite3.Connection, float]:
-    """The same searchable text in one FTS5 table; the build time includes the inserts."""
+def fts5_build(fts_path: Path, database: Path) -> tuple[sqlite3.Connection, float]:
+    """The same searchable text in one FTS5 table, read from the catalogue database; the build
+    time includes the inserts."""
     started = time.perf_counter()
-    fts = sqlite3.connect(db_path)
+    fts_path.unlink(missing_ok=True)
+    fts = sqlite3.connect(fts_path)
     fts.execute(
         "CREATE VIRTUAL TABLE product_fts USING fts5("
         "name_vi, name_en, description_vi, description_en, shop, place,"
         " tokenize='unicode61 remove_diacritics 2')"
     )
-    by_id = {shop["id"]: shop for shop in shops}
-    fts.executemany(
+    fts.execute("ATTACH DATABASE ? AS catalogue", (str(database),))
+    fts.execute(
         "INSERT INTO product_fts(rowid, name_vi, name_en, description_vi, description_en,"
-        " shop, place) VALUES (?, ?, ?, ?, ?, ?, ?)",
-        (
-            (
-                row["id"],
-                row["name_vi"],
-                row["name_en"],
-                row["description_vi"],
-                row["description_en"],
-                f"{by_id[row['shop_id']]['name_vi']} {by_id[row['shop_id']]['name_en']}",
-                names[row["id"]],
-            )
-            for row in rows
-        ),
+        " shop, place)"
+        " SELECT p.id, p.name_vi, p.name_en, p.description_vi, p.description_en,"
+        "  s.name_vi || ' ' || s.name_en,"
+        "  c.name_vi || ' ' || c.name_en || ' ' || coalesce(pc.name_vi || ' ' || pc.name_en, '')"
+        "  || ' ' || r.name_vi || ' ' || r.name_en"
+        " FROM catalogue.product p JOIN catalogue.shop s ON s.id = p.shop_id"
+        " JOIN catalogue.category c ON c.id = p.category_id"
+        " LEFT JOIN catalogue.category pc ON pc.id = c.parent_id"
+        " JOIN catalogue.province r ON r.id = s.province_id"
     )
     fts.commit()
+    fts.execute("DETACH DATABASE catalogue")
     return fts, time.perf_counter() - started
 
 
@@ -488,182 +503,289 @@ def timed(run, items) -> list[float]:
     return samples
 
 
+BACKENDS = ("whoosh", "postgres")
+JSON_KEYS = (
+    "products",
+    "whoosh_build_s",
+    "whoosh_p50_ms",
+    "whoosh_p95_ms",
+    "whoosh_facets_p95_ms",
+    "suggest_p95_ms",
+    "whoosh_first_query_ms",
+    "update_visible_ms",
+    "peak_rss_mb",
+    "fts5_p50_ms",
+    "fts5_p95_ms",
+)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--products", type=int, default=100_000)
     parser.add_argument("--queries", type=int, default=200)
+    parser.add_argument(
+        "--backend",
+        choices=(*BACKENDS, "both"),
+        default="whoosh",
+        help="search backend(s) to measure (postgres: in a throwaway cluster)",
+    )
     parser.add_argument("--json", action="store_true", help="print one JSON object")
-    parser.add_argument("--keep", action="store_true", help="keep the work folder")
+    parser.add_argument(
+        "--keep",
+        action="store_true",
+        help="keep the work folder, and reuse the catalogue a kept folder holds",
+    )
     args = parser.parse_args()
+    backends = BACKENDS if args.backend == "both" else (args.backend,)
 
-    workdir = Path(tempfile.mkdtemp(prefix="bench-search-"))
+    if args.keep:
+        workdir = Path(tempfile.gettempdir()) / f"chohtx-bench-search-{args.products}"
+        workdir.mkdir(exist_ok=True)
+        log(f"work folder (kept): {workdir}")
+    else:
+        workdir = Path(tempfile.mkdtemp(prefix="bench-search-"))
     os.environ["INSTANCE_DIR"] = str(workdir / "instance")
     sys.path.insert(0, str(REPO))
     try:
-        figures = run(workdir, args.products, args.queries)
+        figures = run(workdir, args.products, args.queries, backends)
     finally:
         if not args.keep:
             shutil.rmtree(workdir, ignore_errors=True)
     if args.json:
-        keys = (
-            "products",
-            "whoosh_build_s",
-            "whoosh_p50_ms",
-            "whoosh_p95_ms",
-            "fts5_p50_ms",
-            "fts5_p95_ms",
-            "update_visible_ms",
-        )
+        keys = [k for k in JSON_KEYS if k in figures]
+        keys += [f"postgres_{k}" for k in POSTGRES_KEYS if f"postgres_{k}" in figures]
         print(json.dumps({k: figures[k] for k in keys}))
     else:
         report(figures)
 
 
-def run(workdir: Path, products: int, query_count: int) -> dict:
-    import sqlalchemy as sa
-    from flask_migrate import upgrade
+# The postgres backend's figures carry the same names, prefixed postgres_.
+POSTGRES_KEYS = (
+    "build_s",
+    "p50_ms",
+    "p95_ms",
+    "facets_p95_ms",
+    "suggest_p95_ms",
+    "first_query_ms",
+    "update_visible_ms",
+    "peak_rss_mb",
+)
 
-    from app import create_app, search
-    from app.extensions import db
-    from app.models import Category, OcopCertificate, Product, Province, Shop
 
-    database = workdir / "bench.sqlite"
-    app = create_app(
+def bench_app(workdir: Path, database_url: str, backend: str):
+    from app import create_app
+
+    return create_app(
         {
-            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}",
+            "SQLALCHEMY_DATABASE_URI": database_url,
+            "SEARCH_BACKEND": backend,
             "SEARCH_INDEX_DIR": str(workdir / "search"),
             "UPLOAD_DIR": str(workdir / "uploads"),
             "MAIL_OUTBOX_DIR": str(workdir / "outbox"),
             "SECRET_KEY": "bench",
         }
     )
-    figures: dict = {"products": products}
+
+
+def in_child(function, *args):
+    """Run `function(*args)` in a forked process and return what it returns: each backend's
+    peak memory is its own, and the generator's rows leave with its process."""
+    context = multiprocessing.get_context("fork")
+    queue = context.Queue()
+
+    def target():
+        try:
+            queue.put(("ok", function(*args)))
+        except BaseException as error:  # reported in the parent
+            queue.put(("error", repr(error)))
+
+    process = context.Process(target=target)
+    process.start()
+    outcome, value = queue.get()
+    process.join()
+    if outcome != "ok":
+        raise RuntimeError(value)
+    return value
+
+
+def generate(workdir: Path, database_url: str, products: int) -> None:
+    """Migrate the database and fill it with bulk inserts (no session hooks: the index build
+    is timed on its own)."""
+    import sqlalchemy as sa
+    from flask_migrate import upgrade
+
+    from app.extensions import db
+    from app.models import Category, OcopCertificate, Product, Province, Shop
+
+    app = bench_app(workdir, database_url, "whoosh")
     with app.app_context():
-        log("migrating a throwaway database...")
         upgrade()
         provinces = dict(db.session.execute(sa.select(Province.slug, Province.id)).all())
         categories = dict(db.session.execute(sa.select(Category.slug, Category.id)).all())
-        log(f"generating {products} products...")
         shops, rows, certificates = catalogue_rows(products, provinces, categories)
-        # Core inserts skip the session hooks on purpose: the rebuild below is what is timed.
         db.session.execute(sa.insert(Shop), shops)
         for start in range(0, len(rows), 20_000):
             db.session.execute(sa.insert(Product), rows[start : start + 20_000])
         if certificates:
             db.session.execute(sa.insert(OcopCertificate), certificates)
+        if db.engine.dialect.name == "postgresql":  # rows came with their ids
+            for table in ("shop", "product", "ocop_certificate"):
+                db.session.execute(
+                    sa.text(
+                        f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                        f"(SELECT max(id) FROM {table}))"
+                    )
+                )
         db.session.commit()
+        db.engine.dispose()
 
-        log("building the Whoosh index (flask search reindex)...")
+
+def measure(workdir: Path, database_url: str, backend: str, mixed, warm_up, products) -> dict:
+    """One backend: index build, API and search-page queries, suggestions, a fresh worker's
+    first query, and how long an update takes to be searchable."""
+    from app import search
+    from app.extensions import db
+    from app.models import Product
+
+    app = bench_app(workdir, database_url, backend)
+    figures: dict = {}
+    with app.app_context():
+        log(f"{backend}: building the index (flask search reindex)...")
         started = time.perf_counter()
         search.reindex()
-        figures["whoosh_build_s"] = round(time.perf_counter() - started, 1)
-        figures["whoosh_index_mb"] = round(folder_size(workdir / "search") / 2**20, 1)
+        figures["build_s"] = round(time.perf_counter() - started, 1)
+        if backend == "whoosh":
+            figures["index_mb"] = round(folder_size(workdir / "search") / 2**20, 1)
 
-        log("building the FTS5 table...")
-        province_names = {
-            p.id: f"{p.name_vi} {p.name_en}" for p in db.session.scalars(sa.select(Province))
-        }
-        shop_province = {shop["id"]: shop["province_id"] for shop in shops}
-        category_names = {
-            c.id: " ".join(
-                x for cat in (c, c.parent) if cat is not None for x in (cat.name_vi, cat.name_en)
-            )
-            for c in db.session.scalars(sa.select(Category))
-        }
-        names = {
-            row["id"]: f"{category_names[row['category_id']]} "
-            f"{province_names[shop_province[row['shop_id']]]}"
-            for row in rows
-        }
-        fts_path = workdir / "fts5.sqlite"
-        fts, fts_build = fts5_build(fts_path, rows, shops, names)
-        figures["fts5_build_s"] = round(fts_build, 1)
-        figures["fts5_size_mb"] = round(fts_path.stat().st_size / 2**20, 1)
-        del rows
-
-        mixed = queries(query_count)
-        warm_up = queries(query_count, seed=99)  # other queries: a process that served traffic
-        log(f"running {len(mixed)} queries on each engine (after {len(warm_up)} others)...")
-
-        def whoosh_api(text):
+        def api(text):
             return search.search(text, "vi", per_page=20, facets=False)
 
-        def whoosh_page(text):
+        def page(text):
             return search.search(text, "vi", per_page=20, facets=True)
 
-        for text in warm_up:
-            whoosh_page(text)
-            fts5_query(fts, text)
-        figures["whoosh_p50_ms"], figures["whoosh_p95_ms"] = percentiles(timed(whoosh_api, mixed))
-        figures["whoosh_facets_p50_ms"], figures["whoosh_facets_p95_ms"] = percentiles(
-            timed(whoosh_page, mixed)
-        )
-        figures["fts5_p50_ms"], figures["fts5_p95_ms"] = percentiles(
-            timed(lambda t: fts5_query(fts, t), mixed)
-        )
+        # The first query of a worker that has just started: a new backend, nothing cached.
+        fresh = type(search.backend())(*((workdir / "search",) if backend == "whoosh" else ()))
+        started = time.perf_counter()
+        fresh.search(mixed[0], "vi", per_page=20, facets=False)
+        figures["first_query_ms"] = round((time.perf_counter() - started) * 1000, 1)
+        log(f"{backend}: running {len(mixed)} queries (after {len(warm_up)} others)...")
+        for text in warm_up:  # other queries: a process that has served traffic
+            page(text)
+        figures["p50_ms"], figures["p95_ms"] = percentiles(timed(api, mixed))
+        figures["facets_p50_ms"], figures["facets_p95_ms"] = percentiles(timed(page, mixed))
         prefixes = sorted({q[: max(2, len(q) // 2)] for q in mixed})[:100]
         figures["suggest_p50_ms"], figures["suggest_p95_ms"] = percentiles(
             timed(lambda p: search.suggest(p, "vi"), prefixes)
         )
-        # The same queries on a worker that has just started: nothing cached yet.
-        from app.search.whoosh_backend import WhooshBackend
+        figures["totals"] = {text: api(text).total for text in mixed[:8]}
 
-        fresh = WhooshBackend(workdir / "search")
-        started = time.perf_counter()
-        fresh.search(mixed[0], "vi", per_page=20, facets=False)
-        figures["whoosh_first_query_ms"] = round((time.perf_counter() - started) * 1000, 1)
-        figures["whoosh_cold_p50_ms"], figures["whoosh_cold_p95_ms"] = percentiles(
-            timed(lambda t: fresh.search(t, "vi", per_page=20, facets=False), mixed[1:])
-        )
-        figures["sample"] = {
-            text: (whoosh_api(text).total, fts5_query(fts, text)[1]) for text in mixed[:8]
-        }
-
-        log("timing updates until they are searchable...")
+        log(f"{backend}: timing updates until they are searchable...")
         visible = []
         for n in range(5):
             product = db.session.get(Product, 1 + n * 997 % products)
             word = f"zqx{n}marker"
             started = time.perf_counter()
             product.name_vi = f"{product.name_vi} {word}"
-            db.session.commit()  # session hooks: journal, Whoosh commit
-            while not search.search(word, "vi", facets=False).ids:
+            db.session.commit()  # the search index follows the commit (journal, writer)
+            while not api(word).ids:
                 pass
             visible.append((time.perf_counter() - started) * 1000)
         figures["update_visible_ms"] = round(median(visible), 1)
         figures["update_visible_all_ms"] = [round(v, 1) for v in visible]
         figures["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
-        fts.close()
         db.session.remove()
         db.engine.dispose()
     return figures
 
 
+def run(workdir: Path, products: int, query_count: int, backends=("whoosh",)) -> dict:
+    from contextlib import ExitStack
+
+    from tests.servers import postgres_cluster
+
+    database = workdir / "bench.sqlite"
+    marker = workdir / "generated"
+    figures: dict = {"products": products}
+    if marker.exists():
+        log(f"reusing the catalogue of {products} products in {database}")
+    else:
+        database.unlink(missing_ok=True)
+        log(f"generating {products} products (bulk inserts)...")
+        started = time.perf_counter()
+        in_child(generate, workdir, f"sqlite:///{database}", products)
+        figures["generate_s"] = round(time.perf_counter() - started, 1)
+        marker.touch()
+
+    log("building the FTS5 table...")
+    fts_path = workdir / "fts5.sqlite"
+    fts, fts_build = fts5_build(fts_path, database)
+    figures["fts5_build_s"] = round(fts_build, 1)
+    figures["fts5_size_mb"] = round(fts_path.stat().st_size / 2**20, 1)
+
+    mixed = queries(query_count)
+    warm_up = queries(query_count, seed=99)
+    for text in warm_up:
+        fts5_query(fts, text)
+    figures["fts5_p50_ms"], figures["fts5_p95_ms"] = percentiles(
+        timed(lambda t: fts5_query(fts, t), mixed)
+    )
+    fts5_totals = {text: fts5_query(fts, text)[1] for text in mixed[:8]}
+    fts.close()
+
+    totals = {}
+    for backend in backends:
+        with ExitStack() as stack:
+            if backend == "postgres":
+                url = stack.enter_context(postgres_cluster())
+                log(f"postgres: the same {products} products into a throwaway cluster...")
+                in_child(generate, workdir, url, products)
+            else:
+                url = f"sqlite:///{database}"
+            found = in_child(measure, workdir, url, backend, mixed, warm_up, products)
+        totals[backend] = found.pop("totals")
+        prefix = "whoosh_" if backend == "whoosh" else "postgres_"
+        for key, value in found.items():
+            if backend == "whoosh" and key in WHOOSH_PLAIN:
+                figures[key] = value  # the issue's names for the Whoosh backend
+            else:
+                figures[prefix + key] = value
+    figures["sample"] = {
+        text: (*(totals[b][text] for b in backends), fts5_totals[text]) for text in mixed[:8]
+    }
+    figures["backends"] = list(backends)
+    return figures
+
+
 def report(figures: dict) -> None:
     print(f"products:                {figures['products']}")
-    print(
-        f"Whoosh build:            {figures['whoosh_build_s']} s, {figures['whoosh_index_mb']} MB"
-    )
+    if "generate_s" in figures:
+        print(f"catalogue generated in:  {figures['generate_s']} s")
     print(f"FTS5 build:              {figures['fts5_build_s']} s, {figures['fts5_size_mb']} MB")
-    print(f"Whoosh p50/p95:          {figures['whoosh_p50_ms']} / {figures['whoosh_p95_ms']} ms")
-    print(
-        f"Whoosh + facets p50/p95: {figures['whoosh_facets_p50_ms']} / "
-        f"{figures['whoosh_facets_p95_ms']} ms"
-    )
-    print(
-        f"Whoosh, fresh worker:    first query {figures['whoosh_first_query_ms']} ms, then "
-        f"p50/p95 {figures['whoosh_cold_p50_ms']} / {figures['whoosh_cold_p95_ms']} ms"
-    )
     print(f"FTS5 p50/p95:            {figures['fts5_p50_ms']} / {figures['fts5_p95_ms']} ms")
-    print(f"suggest p50/p95:         {figures['suggest_p50_ms']} / {figures['suggest_p95_ms']} ms")
-    print(
-        f"update visible:          {figures['update_visible_ms']} ms (median of "
-        f"{figures['update_visible_all_ms']})"
-    )
-    print(f"peak memory:             {figures['peak_rss_mb']} MB (the whole benchmark process)")
-    print("hits (Whoosh, FTS5) for the first queries:")
-    for text, (whoosh_total, fts_total) in figures["sample"].items():
-        print(f"  {text!r}: {whoosh_total}, {fts_total}")
+    for backend in figures["backends"]:
+        w = backend == "whoosh"
+        f = {
+            key: figures.get(
+                (f"{backend}_{key}") if not (w and key in WHOOSH_PLAIN) else key,
+            )
+            for key in (*POSTGRES_KEYS, "facets_p50_ms", "suggest_p50_ms", "index_mb")
+        }
+        size = f", {f['index_mb']} MB" if f.get("index_mb") else ""
+        print(f"{backend}:")
+        print(f"  build:                 {f['build_s']} s{size}")
+        print(f"  API p50/p95:           {f['p50_ms']} / {f['p95_ms']} ms")
+        print(f"  search page p50/p95:   {f['facets_p50_ms']} / {f['facets_p95_ms']} ms")
+        print(f"  suggest p50/p95:       {f['suggest_p50_ms']} / {f['suggest_p95_ms']} ms")
+        print(f"  fresh worker:          first query {f['first_query_ms']} ms")
+        print(f"  update visible:        {f['update_visible_ms']} ms (median of 5)")
+        print(f"  peak memory:           {f['peak_rss_mb']} MB (the measuring process)")
+    print(f"hits ({', '.join(figures['backends'])}, FTS5) for the first queries:")
+    for text, totals in figures["sample"].items():
+        print(f"  {text!r}: {', '.join(map(str, totals))}")
+
+
+# The Whoosh figures the issue names without a prefix.
+WHOOSH_PLAIN = {"suggest_p50_ms", "suggest_p95_ms", "peak_rss_mb", "update_visible_ms"}
 
 
 if __name__ == "__main__":
