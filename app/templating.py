@@ -33,24 +33,25 @@ from app.shops.labels import (
 from app.unit_of_work import rollback
 
 
-def cart_count() -> int:
-    """Units in the visitor's cart, for the header (never breaks a page)."""
+def _header_count(count) -> int:
+    """A figure of the page header, which never breaks a page: 0 when it cannot be read."""
     try:
-        return carts.item_count(current_user)
+        return count(current_user)
     except Exception:  # e.g. an error page rendered after the database went away
         rollback()  # the rest of the page may still query
         return 0
+
+
+def cart_count() -> int:
+    """Units in the visitor's cart, for the header."""
+    return _header_count(carts.item_count)
 
 
 def unread_notifications() -> int:
     """The header's badge; strangers cost no query (and their pages stay cacheable)."""
     if not current_user.is_authenticated:
         return 0
-    try:
-        return notifications.unread_count(current_user)
-    except Exception:  # an error page rendered after the database went away
-        rollback()
-        return 0
+    return _header_count(notifications.unread_count)
 
 
 def operator() -> dict:

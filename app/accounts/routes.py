@@ -51,7 +51,6 @@ def register():
     if current_user.is_authenticated:
         return redirect(url_for("main.home"))
     form = RegisterForm()
-    status = 400 if form.is_submitted() else 200
     if form.validate_on_submit():
         try:
             user = services.create_user(
@@ -65,7 +64,7 @@ def register():
             merge_guest_cart(user)
             flash(_("Your account is ready."), "success")
             return redirect(safe_next(url_for("main.home")))
-    return render_template("accounts/register.html", form=form), status
+    return form_page("accounts/register.html", form=form)
 
 
 @bp.route("/logout", methods=["POST"])
@@ -83,12 +82,12 @@ def profile():
         services.update_profile(current_user, form.name.data, form.locale.data)
         flash(_("Your profile is saved."), "success")
         return redirect(url_for("accounts.profile"))
-    return render_template(
+    return form_page(
         "accounts/profile.html",
         form=form,
         notification_kinds=notifications.kinds_shown_to(current_user),
         notifications_off=notifications.opted_out_kinds(current_user),
-    ), 400 if form.is_submitted() else 200
+    )
 
 
 @bp.route("/account/password", methods=["GET", "POST"])
