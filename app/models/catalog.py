@@ -44,6 +44,8 @@ class Product(InvalidatesPageCache, db.Model):
     unit_vi: so.Mapped[str] = so.mapped_column(sa.String(40), default="")
     unit_en: so.Mapped[str] = so.mapped_column(sa.String(40), default="")
     weight_g: so.Mapped[int | None]
+    # Label facts {code: {"vi": ..., "en": ...}} (app/catalog/facts.py).
+    facts: so.Mapped[dict] = so.mapped_column(sa.JSON, default=dict)
     # GS1 trade item number, for QR links; a unique index (not a constraint: SQLite would
     # have to rebuild this much-referenced table to add one).
     gtin: so.Mapped[str | None] = so.mapped_column(sa.String(14), unique=True, index=True)

@@ -29,6 +29,8 @@ class Category(InvalidatesPageCache, db.Model):
     parent_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("category.id"), index=True)
     position: so.Mapped[int] = so.mapped_column(default=0)
     commission_bps: so.Mapped[int | None]  # None: the shop's or the marketplace's rate
+    # Listing facts its products must carry, comma-separated codes (app/catalog/facts.py).
+    required_facts: so.Mapped[str] = so.mapped_column(sa.String(300), default="")
 
     parent: so.Mapped[Optional["Category"]] = so.relationship(
         remote_side="Category.id", back_populates="children"
