@@ -10,7 +10,7 @@ result by its view, so reading the view tells what the template needs.
 from flask import Flask, current_app
 from flask_login import current_user
 
-from app.catalog.labels import product_status_label
+from app.catalog.labels import fact_label, product_status_label
 from app.fairs.services import pending_invitations
 from app.models import PolicyKind, Role
 from app.notifications import services as notifications
@@ -98,6 +98,7 @@ LABELS = (
     seller_type_label,
     verification_method_label,
     data_request_label,
+    fact_label,
     ocop_status_label,
     ocop_group_label,
     payment_label,

@@ -2,6 +2,7 @@
 
 from flask import url_for
 
+from app.catalog.facts import fact_label, ordered_facts
 from app.i18n import localized
 from app.media import image_url
 from app.models import Product, Shop
@@ -51,6 +52,10 @@ def product_json(product: Product, lang: str) -> dict:
         "unit": _text(product, "unit", lang),
         "image": image_url(cover.key, "md", external=True) if cover else None,
         "ocop": ocop_json(product, lang),
+        "facts": {
+            code: {"vi": values["vi"], "en": values["en"], "label": fact_label(code)}
+            for code, values in ordered_facts(product)
+        },
         "url": url_for("catalog.product_page", lang_code=lang, slug=product.slug, _external=True),
     }
 

@@ -5,26 +5,11 @@ products must carry (Category.required_facts); a product keeps its values in Pro
 since the label must be in Vietnamese; the English one is shown when present.
 """
 
-from flask_babel import lazy_gettext as _l
+from app.catalog.labels import FACT_LABELS, fact_label
 
-FACT_LABELS = {
-    "origin": _l("Origin"),
-    "maker": _l("Maker or packer and address"),
-    "ingredients": _l("Ingredients or composition"),
-    "net_quantity": _l("Net quantity"),
-    "shelf_life": _l("Shelf life"),
-    "storage_use": _l("Storage and use instructions"),
-    "warnings": _l("Warnings"),
-    "licence_no": _l("Licence or self-declaration number"),
-    "licence_issuer": _l("Licence issuer"),
-    "licence_date": _l("Licence date"),
-}
+__all__ = ["fact_label"]
 
 FACT_CODES = tuple(FACT_LABELS)
-
-
-def fact_label(code: str) -> str:
-    return str(FACT_LABELS.get(code, code))
 
 
 def required_facts(category) -> list[str]:
@@ -53,3 +38,9 @@ def fact_value(facts: dict, code: str, lang: str) -> str:
     given = (facts or {}).get(code) or {}
     other = "en" if lang == "vi" else "vi"
     return given.get(lang) or given.get(other) or ""
+
+
+def ordered_facts(product) -> list[tuple[str, dict]]:
+    """A product's filled facts in the order of FACT_CODES, for pages."""
+    facts = product.facts or {}
+    return [(code, facts[code]) for code in FACT_CODES if code in facts]

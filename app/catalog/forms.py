@@ -2,6 +2,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import IntegerField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Optional, Regexp, ValidationError
 
+from app.catalog.facts import FACT_CODES, FACT_LABELS
 from app.catalog.services import ProductInput
 from app.forms import (
     Length,
@@ -85,10 +86,39 @@ class ProductForm(SiteForm):
             unit_en=stripped(self.unit_en),
             weight_g=self.weight_g.data,
             gtin=gtin14(stripped(self.gtin)) if stripped(self.gtin) else None,
+            facts={
+                code: {lang: stripped(self[f"fact_{code}_{lang}"]) for lang in ("vi", "en")}
+                for code in FACT_CODES
+            },
         )
+
+    def fill_facts(self, product) -> None:
+        """Show a product's saved facts in the fields (not done by obj=: they live in a dict)."""
+        for code, values in (product.facts or {}).items():
+            for lang in ("vi", "en"):
+                name = f"fact_{code}_{lang}"
+                if name in self._fields and not self[name].data:
+                    self[name].data = values.get(lang, "")
+
+    def fact_fields(self) -> list:
+        """(code, Vietnamese field, English field) for the template."""
+        return [(code, self[f"fact_{code}_vi"], self[f"fact_{code}_en"]) for code in FACT_CODES]
 
     def uploads(self) -> list[bytes]:
         return [f.read() for f in (self.images.data or []) if f and f.filename]
+
+
+for _code, _label in FACT_LABELS.items():
+    setattr(
+        ProductForm,
+        f"fact_{_code}_vi",
+        StringField(_l("%(fact)s (Vietnamese)", fact=_label), validators=[Length(max=1000)]),
+    )
+    setattr(
+        ProductForm,
+        f"fact_{_code}_en",
+        StringField(_l("%(fact)s (English)", fact=_label), validators=[Length(max=1000)]),
+    )
 
 
 class StockForm(SiteForm):

@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.catalog import services as catalog
+from app.catalog.facts import ordered_facts
 from app.i18n import switch_language_to, tr
 from app.media import image_url
 from app.models import OcopCertificate, Product
@@ -30,6 +31,7 @@ def render_product_page(product: Product, status: int = 200):
         path=catalog.category_path(product.category) if product.category else [],
         verification=shops.latest_verification(product.shop),
         certificate=certificate,
+        product_facts=ordered_facts,
         lots=trace.current_lots(product),
         structured_data=product_structured_data(product, certificate, rating),
         reviews=paginate(reviews.product_reviews_query(product)),

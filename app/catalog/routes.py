@@ -3,6 +3,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app.catalog import bp, services
+from app.catalog.facts import required_facts
 from app.catalog.forms import ProductForm, StockForm
 from app.catalog.pages import render_product_page
 from app.forms import choices, form_page, saved_or_none
@@ -33,6 +34,15 @@ def category_page(slug: str):
         path=services.category_path(category),
         pagination=pagination,
         options=options,
+    )
+
+
+@bp.route("/category-facts")
+@cached_for_anonymous
+def category_facts():
+    return render_template(
+        "catalog/category_facts.html",
+        rows=[(c, required_facts(c)) for c in services.all_categories()],
     )
 
 
@@ -103,6 +113,8 @@ def new_product(slug: str):
 def edit_product(slug: str, product_id: int):
     shop, product = staff_product(slug, product_id)
     form = product_form(obj=product)
+    if request.method == "GET":
+        form.fill_facts(product)
     if form.validate_on_submit():
         saved = save_product(
             form,

@@ -1,7 +1,7 @@
 """Products and categories: public queries and the staff rules (moderation, stock, images)."""
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
@@ -9,6 +9,7 @@ from flask import current_app
 from flask_babel import gettext as _
 
 from app.catalog import moderation
+from app.catalog.facts import clean_facts, fact_label, missing_facts
 from app.extensions import db
 from app.media import delete_image, store_image
 from app.models import (
@@ -210,6 +211,7 @@ class ProductInput:
     unit_en: str
     weight_g: int | None
     gtin: str | None = None  # GS1 number printed under the barcode; QR codes use it
+    facts: dict = field(default_factory=dict)  # {code: {"vi": ..., "en": ...}}
 
 
 def unique_product_slug(name: str) -> str:
@@ -247,8 +249,23 @@ def staff_products_query(shop: Shop, status: str | None = None) -> sa.Select:
 
 
 def apply_product_input(product: Product, data: ProductInput) -> None:
-    for field in ProductInput.__dataclass_fields__:
-        setattr(product, field, getattr(data, field))
+    for name in ProductInput.__dataclass_fields__:
+        setattr(product, name, getattr(data, name))
+    product.facts = clean_facts(data.facts or {})
+
+
+def check_required_facts(data: ProductInput) -> None:
+    """A listing sent to buyers must carry its category's required label facts."""
+    category = db.session.get(Category, data.category_id) if data.category_id else None
+    missing = missing_facts(category, clean_facts(data.facts or {}))
+    if missing:
+        raise CatalogError(
+            _(
+                "This category requires: %(fact)s (in Vietnamese at least).",
+                fact=fact_label(missing[0]),
+            ),
+            field=f"fact_{missing[0]}_vi",
+        )
 
 
 def _check_sku_free(shop: Shop, sku: str, product: Product | None = None) -> None:
@@ -299,6 +316,8 @@ def create_product(
     require_shop_staff(user, shop)
     _check_sku_free(shop, data.sku)
     _check_gtin_free(data.gtin)
+    if submit:
+        check_required_facts(data)
     product = Product(shop=shop, slug=unique_product_slug(data.name_vi or data.name_en))
     apply_product_input(product, data)
     _store_images(product, images)
@@ -319,6 +338,8 @@ def update_product(
     require_shop_staff(user, product.shop)
     _check_sku_free(product.shop, data.sku, product)
     _check_gtin_free(data.gtin, product)
+    if submit or product.status != ProductStatus.DRAFT:
+        check_required_facts(data)
     _store_images(product, images)
     apply_product_input(product, data)
     if submit or product.status != ProductStatus.DRAFT:
