@@ -130,6 +130,9 @@ def register_commands(app: Flask) -> None:
     from app.orders.commands import orders_cli
 
     app.cli.add_command(orders_cli)
+    from app.bookings.commands import bookings_cli
+
+    app.cli.add_command(bookings_cli)
     from app.payments.commands import payments_cli
 
     app.cli.add_command(payments_cli)

@@ -2,6 +2,13 @@
 
 from app.models.accounts import ROLES, Address, Role, User
 from app.models.audit import AuditEntry
+from app.models.bookings import (
+    Booking,
+    BookingSession,
+    BookingStatus,
+    CancellationRule,
+    ProductKind,
+)
 from app.models.catalog import Product, ProductImage, ProductStatus
 from app.models.compliance import (
     Consent,
@@ -61,6 +68,11 @@ from app.models.shops import Shop, ShopDocument, ShopMember, ShopStatus
 from app.models.trace import Lot, LotCertification, LotStep
 
 __all__ = [
+    "Booking",
+    "BookingSession",
+    "BookingStatus",
+    "CancellationRule",
+    "ProductKind",
     "Consent",
     "ConsentPurpose",
     "DataIncident",

@@ -51,6 +51,8 @@ class Product(InvalidatesPageCache, db.Model):
     gtin: so.Mapped[str | None] = so.mapped_column(sa.String(14), unique=True, index=True)
     status: so.Mapped[str] = so.mapped_column(sa.String(20), default=ProductStatus.DRAFT)
     is_hidden: so.Mapped[bool] = so.mapped_column(default=False)
+    # goods (shipped) | experience | stay (booked by date): app.models.bookings.ProductKind
+    kind: so.Mapped[str] = so.mapped_column(sa.String(20), default="goods", server_default="goods")
     created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
     updated_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     # Moderation: when it last entered the queue, the last decision and its reason (shown to

@@ -1,0 +1,1 @@
+"""Community tourism bookings: sessions and nights, vouchers, cancellation rules."""
