@@ -95,6 +95,7 @@ MATRIX: dict[str, tuple[str, str]] = {
     "catalog.manage_products":     ("L 403 200 403 403 200",           "-"),
     "catalog.new_product":         ("L 403 200 403 403 200",           "L 403 400 403 403 400"),
     "catalog.product_page":        ("200 200 200 200 200 200",         "-"),
+    "catalog.category_facts":      ("200 200 200 200 200 200",         "-"),
     "catalog.toggle_hidden":       ("-",                               "L 403 302 403 403 302"),
     "catalog.update_stock":        ("-",                               "L 403 302 403 403 302"),
     "fairs.exhibitor_page":        ("200 200 200 200 200 200",         "-"),

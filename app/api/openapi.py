@@ -83,6 +83,11 @@ SCHEMAS = {
             "unit": STRING,
             "image": {"type": ["string", "null"], "format": "uri"},
             "ocop": {"oneOf": [{"type": "null"}, _ref("Ocop")]},
+            # Label facts by code (origin, ingredients...): both languages and the label.
+            "facts": {
+                "type": "object",
+                "additionalProperties": _object({"vi": STRING, "en": STRING, "label": STRING}),
+            },
             "url": URL,
         }
     ),

@@ -1,7 +1,7 @@
 """listing facts: the facts each category requires and each product's values
 
 Revision ID: lf1700000001
-Revises: e1f10a000001
+Revises: to1900000001
 Create Date: 2026-12-02 20:15:00
 
 """
@@ -11,7 +11,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "lf1700000001"
-down_revision = "e1f10a000001"
+down_revision = "to1900000001"
 branch_labels = None
 depends_on = None
 
