@@ -105,9 +105,17 @@ def cancel_by_buyer(booking: Booking, user: User) -> int:
 
 
 def _cancel(booking: Booking, *, refund_vnd: int) -> int:
-    booking.status = BookingStatus.CANCELLED
-    booking.cancelled_at = clock.now()
-    booking.refund_vnd = refund_vnd
+    """Confirmed -> cancelled by compare-and-set: of two cancels racing (or a cancel and a
+    closed date), only one releases the places."""
+    moved = db.session.execute(
+        sa.update(Booking)
+        .where(Booking.id == booking.id, Booking.status == BookingStatus.CONFIRMED)
+        .values(status=BookingStatus.CANCELLED, cancelled_at=clock.now(), refund_vnd=refund_vnd)
+        .execution_options(synchronize_session=False)
+    )
+    if moved.rowcount != 1:
+        raise BookingError(_("This booking can no longer be cancelled."))
+    db.session.expire(booking, ["status", "cancelled_at", "refund_vnd"])
     release_places(booking.session, booking.guests)
     db.session.flush()
     return refund_vnd
